@@ -13,7 +13,18 @@
     'installable': True,
     'depends': ['mrp', 'purchase', 'barcodes'],
     'data': [
+        'security/jit_kanban_security.xml',
+        'security/ir.model.access.csv',
+        'data/ir_sequence_data.xml',
+        'data/ir_cron_data.xml',
+        'views/jit_kanban_menus.xml',
+        'views/jit_kanban_loop_views.xml',
+        'views/jit_kanban_card_views.xml',
+        'views/jit_kanban_event_views.xml',
+        'views/stock_location_views.xml',
+        'views/replenishment_order_views.xml',
     ],
     'demo': [
+        'demo/jit_kanban_demo.xml',
     ],
 }

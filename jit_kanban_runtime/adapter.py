@@ -11,7 +11,6 @@ import ast
 import base64
 import collections
 import collections.abc
-import html
 import importlib.abc
 import importlib.util
 import inspect
@@ -21,6 +20,13 @@ import time
 
 _applied = False
 _post_import_patches = {}
+# dotted names of what apply() actually changed (tests and diagnostics)
+patched = []
+
+
+def _record(name):
+    if name not in patched:
+        patched.append(name)
 
 
 # --------------------------------------------------------------------------
@@ -30,6 +36,7 @@ def _shim_collections_abc():
     for name in collections.abc.__all__:
         if not hasattr(collections, name):
             setattr(collections, name, getattr(collections.abc, name))
+            _record('collections.' + name)
 
 
 def _getargspec(func):
@@ -61,28 +68,41 @@ def _shim_inspect():
     if not hasattr(inspect, 'getargspec'):
         inspect.ArgSpec = _ArgSpec
         inspect.getargspec = _getargspec
+        _record('inspect.getargspec')
     if not hasattr(inspect, 'formatargspec'):
         inspect.formatargspec = _formatargspec
+        _record('inspect.formatargspec')
 
 
 def _shim_base64():
     if not hasattr(base64, 'encodestring'):
         base64.encodestring = base64.encodebytes
+        _record('base64.encodestring')
     if not hasattr(base64, 'decodestring'):
         base64.decodestring = base64.decodebytes
+        _record('base64.decodestring')
+
+
+def _cgi_escape(s, quote=None):
+    # Python 3.7's cgi.escape: unlike html.escape, never touches "'"
+    s = s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+    return s.replace('"', '&quot;') if quote else s
 
 
 def _shim_small_stdlib():
     if not hasattr(time, 'clock'):
         time.clock = time.perf_counter
+        _record('time.clock')
     if not hasattr(threading.Thread, 'isAlive'):
         threading.Thread.isAlive = threading.Thread.is_alive
+        _record('threading.Thread.isAlive')
     try:
         import cgi  # deprecated, still present on 3.11
     except ImportError:  # pragma: no cover - Python >= 3.13
         cgi = None
     if cgi is not None and not hasattr(cgi, 'escape'):
-        cgi.escape = lambda s, quote=False: html.escape(s, quote=quote)
+        cgi.escape = _cgi_escape
+        _record('cgi.escape')
     import resource
     real_setrlimit = resource.setrlimit
     if not getattr(real_setrlimit, '_jit_kanban_adapted', False):
@@ -91,6 +111,7 @@ def _shim_small_stdlib():
             return real_setrlimit(which, tuple(int(v) for v in limits))
         setrlimit._jit_kanban_adapted = True
         resource.setrlimit = setrlimit
+        _record('resource.setrlimit')
 
 
 def _shim_elementtree():
@@ -109,7 +130,10 @@ def _shim_elementtree():
         else:
             import xml.etree.ElementTree as et
         et.Element.getchildren = lambda self: list(self)
-    sys.modules.setdefault('xml.etree.cElementTree', et)
+        _record('xml.etree.ElementTree.Element.getchildren')
+    if 'xml.etree.cElementTree' not in sys.modules:
+        sys.modules['xml.etree.cElementTree'] = et
+        _record('xml.etree.cElementTree')
 
 
 def _shim_pillow():
@@ -119,6 +143,7 @@ def _shim_pillow():
         return
     if not hasattr(Image, 'ANTIALIAS'):
         Image.ANTIALIAS = Image.LANCZOS
+        _record('PIL.Image.ANTIALIAS')
 
 
 def _shim_yaml():
@@ -136,6 +161,7 @@ def _shim_yaml():
         return real_load(stream, Loader=Loader or yaml.Loader, **kwargs)
     load._jit_kanban_adapted = True
     yaml.load = load
+    _record('yaml.load')
 
 
 # --------------------------------------------------------------------------
@@ -221,8 +247,17 @@ def _compile_with_fixed_ast(source, filename, mode, *args, **kwargs):
 
 def _patch_qweb(module):
     module.compile = _compile_with_fixed_ast
-    # report templates of Odoo 11 still say xrange (stock's location barcodes)
+    # report templates of Odoo 11 still say xrange (stock's location barcodes):
+    # as a "builtin" QWeb leaves the name alone, and the base module that
+    # every compiled template starts with defines it.
     module.builtin_defaults.setdefault('xrange', range)
+    base_module = module.QWeb._base_module
+
+    def _base_module(self):
+        tree = base_module(self)
+        tree.body.extend(ast.parse('xrange = range').body)
+        return tree
+    module.QWeb._base_module = _base_module
 
 
 _post_import_patches.update({
@@ -243,6 +278,7 @@ class _PatchingLoader(importlib.abc.Loader):
         self._loader.exec_module(module)
         self._patch(module)
         module._jit_kanban_adapted = True
+        _record(module.__name__)
 
     def __getattr__(self, name):  # get_source, get_code, is_package, ...
         return getattr(self._loader, name)
@@ -271,6 +307,7 @@ def _install_post_import_patches():
         if module is not None and not getattr(module, '_jit_kanban_adapted', False):
             patch(module)
             module._jit_kanban_adapted = True
+            _record(name)
 
 
 def apply():

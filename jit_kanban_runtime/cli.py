@@ -228,8 +228,10 @@ def cmd_test(args):
     config = write_config(args, conn, 0)
     prepare_database(args, conn, args.db, config, demo=True)
     env = dict(os.environ, JIT_KANBAN_ODOO_CONFIG=config)
+    # `jit-kanban test -- -k foo`: argparse keeps the '--' in the remainder
+    pytest_args = args.pytest_args[1:] if args.pytest_args[:1] == ['--'] else args.pytest_args
     argv = [sys.executable, '-m', 'pytest', '--odoo-config=%s' % config,
-            '--odoo-database=%s' % args.db] + (args.pytest_args or [os.path.join(REPO_ROOT, 'tests')])
+            '--odoo-database=%s' % args.db] + (pytest_args or [os.path.join(REPO_ROOT, 'tests')])
     say('running the test suite on %s' % args.db)
     raise SystemExit(subprocess.call(argv, cwd=REPO_ROOT, env=env))
 
@@ -256,7 +258,10 @@ def cmd_db(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog='jit-kanban', description=__doc__.split('\n')[0])
+    # allow_abbrev=False: otherwise the subcommands' --db is rejected as an
+    # ambiguous abbreviation of --db-host/--db-port/...
+    parser = argparse.ArgumentParser(prog='jit-kanban', description=__doc__.split('\n')[0],
+                                     allow_abbrev=False)
     parser.add_argument('--home', help='folder for the embedded cluster, configs and filestore '
                                        '(default: .jit-kanban in the project, or $JIT_KANBAN_HOME)')
     parser.add_argument('--db-host', help='existing PostgreSQL server (default: $PGHOST, else embedded)')

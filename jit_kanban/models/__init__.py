@@ -1,1 +1,10 @@
-
+from . import stock_location
+from . import jit_kanban_loop
+from . import jit_kanban_card
+from . import jit_kanban_event
+from . import procurement_rule
+from . import procurement_group
+from . import mrp_production
+from . import purchase_order
+from . import purchase_order_line
+from . import stock_move

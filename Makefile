@@ -1,0 +1,21 @@
+# jit_kanban: the two commands of the Quick start.  Both set everything up.
+.PHONY: demo test bootstrap bench clean-db
+
+VENV_BIN := $(CURDIR)/.venv/bin
+PORT ?= 8069
+
+demo: bootstrap
+	$(VENV_BIN)/jit-kanban demo --port $(PORT)
+
+test: bootstrap
+	$(VENV_BIN)/jit-kanban test
+
+bench: bootstrap
+	$(VENV_BIN)/jit-kanban bench
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+clean-db: bootstrap
+	$(VENV_BIN)/jit-kanban db drop jit_kanban_demo
+	$(VENV_BIN)/jit-kanban db drop jit_kanban_test

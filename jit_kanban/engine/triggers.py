@@ -1,0 +1,51 @@
+"""When waiting (empty) cards of a loop become replenishment orders.
+
+``immediate``: one order per card as soon as it is signalled.
+``batch``: one order for every ``batch_size`` waiting cards.
+``scheduled``: one order for all waiting cards when the heijunka window ends.
+A WIP cap bounds the orders open at once; cards beyond it wait, with a reason.
+"""
+from collections import namedtuple
+
+IMMEDIATE, BATCH, SCHEDULED = 'immediate', 'batch', 'scheduled'
+
+Trigger = namedtuple('Trigger', 'groups waiting_reason')
+Trigger.__doc__ = """groups: list of card counts, one order each, oldest cards first;
+waiting_reason: why the remaining cards wait (None when none wait)."""
+
+
+def plan_orders(policy, waiting_cards, open_orders=0, wip_cap=0, batch_size=1,
+                window_due=False):
+    # a misconfigured loop is reported even when no card waits
+    if policy not in (IMMEDIATE, BATCH, SCHEDULED):
+        raise ValueError('unknown trigger policy %r' % (policy,))
+    if waiting_cards <= 0:
+        return Trigger([], None)
+    if policy == IMMEDIATE:
+        groups = [1] * waiting_cards
+    elif policy == BATCH:
+        size = max(int(batch_size or 1), 1)
+        groups = [size] * (waiting_cards // size)
+        if not groups:
+            return Trigger([], 'batch: %d of %d cards' % (waiting_cards, size))
+    elif policy == SCHEDULED:
+        if not window_due:
+            return Trigger([], 'scheduled: waits for the next window')
+        groups = [waiting_cards]
+    # a cap of 0 (or less) means no cap
+    capped = False
+    if wip_cap and wip_cap > 0:
+        room = max(wip_cap - open_orders, 0)
+        if room < len(groups):
+            groups = groups[:room]
+            capped = True
+    left = waiting_cards - sum(groups)
+    reason = None
+    if left:
+        # the cap is the reason only when it held back an order; cards left
+        # over from an incomplete batch wait for the batch even below the cap
+        if capped:
+            reason = 'WIP cap: %d of %d orders open' % (open_orders + len(groups), wip_cap)
+        elif policy == BATCH:
+            reason = 'batch: %d of %d cards' % (left, max(int(batch_size or 1), 1))
+    return Trigger(groups, reason)

@@ -1,0 +1,291 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .. import engine
+
+STATES = [('full', 'Full'), ('empty', 'Empty'), ('ordered', 'Ordered'), ('blocked', 'Blocked')]
+UNDO_WINDOW_PARAM = 'jit_kanban.undo_window_seconds'
+
+
+class JitKanbanCard(models.Model):
+    """One container of a loop and the card that travels with it."""
+    _name = 'jit.kanban.card'
+    _description = 'Kanban Card'
+    _order = 'loop_id, sequence'
+
+    loop_id = fields.Many2one('jit.kanban.loop', required=True, ondelete='cascade', index=True)
+    sequence = fields.Integer(required=True, default=1)
+    barcode = fields.Char(required=True, copy=False, index=True,
+                          default=lambda self: self.env['ir.sequence'].next_by_code('jit.kanban.card'))
+    active = fields.Boolean(default=True)
+    state = fields.Selection(STATES, required=True, default='full', index=True)
+    product_id = fields.Many2one(related='loop_id.product_id', store=True, readonly=True)
+    location_id = fields.Many2one(related='loop_id.location_id', store=True, readonly=True,
+                                  string='Supermarket')
+    company_id = fields.Many2one(related='loop_id.company_id', store=True, readonly=True, index=True)
+    container_qty = fields.Float(related='loop_id.container_qty', readonly=True)
+    color = fields.Integer(related='loop_id.color', readonly=True)
+    signalled_at = fields.Datetime(readonly=True, copy=False)
+    signalled_by = fields.Many2one('res.users', readonly=True, copy=False)
+    ordered_at = fields.Datetime(readonly=True, copy=False)
+    waiting_reason = fields.Char(readonly=True, copy=False,
+                                 help='Why this empty card has no order yet.')
+    production_id = fields.Many2one('mrp.production', 'Manufacturing Order', readonly=True,
+                                    copy=False, index=True)
+    purchase_line_id = fields.Many2one('purchase.order.line', 'Purchase Line', readonly=True,
+                                       copy=False, index=True)
+    purchase_id = fields.Many2one(related='purchase_line_id.order_id', readonly=True,
+                                  string='Purchase Order')
+    transfer_group_id = fields.Many2one('procurement.group', 'Transfer', readonly=True,
+                                        copy=False, index=True)
+    order_ref = fields.Char('Current Order', compute='_compute_order')
+    print_count = fields.Integer('Times Printed', readonly=True, copy=False)
+    event_ids = fields.One2many('jit.kanban.event', 'card_id', 'History')
+
+    _sql_constraints = [
+        ('barcode_uniq', 'unique(barcode)', 'A card barcode must be unique.'),
+        ('sequence_uniq', 'unique(loop_id, sequence)', 'Card numbers are unique in a loop.'),
+    ]
+
+    @api.multi
+    def name_get(self):
+        return [(card.id, '%s #%d %s' % (card.loop_id.name, card.sequence, card.barcode))
+                for card in self]
+
+    @api.depends('production_id', 'purchase_line_id', 'transfer_group_id')
+    def _compute_order(self):
+        for card in self:
+            order = card._order_document()
+            card.order_ref = order.display_name if order else False
+
+    def _order_document(self):
+        """The current replenishment order: MO, purchase order or transfer."""
+        self.ensure_one()
+        if self.production_id:
+            return self.production_id
+        if self.purchase_line_id:
+            return self.purchase_line_id.order_id
+        if self.transfer_group_id:
+            pickings = self.env['stock.picking'].search(
+                [('group_id', '=', self.transfer_group_id.id)], order='id desc')
+            return pickings.filtered(lambda p: p.state not in ('done', 'cancel'))[:1] or pickings[:1]
+        return None
+
+    # ------------------------------------------------------------------
+    # signal: every channel (station, API, buttons) comes through here
+    # ------------------------------------------------------------------
+    @api.model
+    def signal_barcode(self, barcode, station_location_id=False, origin=None):
+        """Signal the card with this barcode; answers what happened."""
+        origin = origin or self.env.context.get('jit_kanban_origin') or 'api'
+        code = (barcode or '').strip() if isinstance(barcode, str) else ''
+        card = self.search([('barcode', '=', code)], limit=1) if code else self
+        if not card:
+            reason = _('unknown card barcode "%s"') % code if code else _('empty barcode')
+            event = self.env['jit.kanban.event']._record(self, 'reject', origin, reason=reason, barcode=code)
+            return self._answer(engine.REJECTED, reason, event=event)
+        return card._signal(origin, station_location_id)
+
+    @api.multi
+    def action_signal(self):
+        origin = self.env.context.get('jit_kanban_origin') or 'manual'
+        answers = [card._signal(origin) for card in self]
+        return answers[0] if len(answers) == 1 else {'result': 'batch', 'results': answers}
+
+    def _signal(self, origin, station_location_id=False):
+        self.ensure_one()
+        self.check_access_rule('read')
+        card = self.sudo()
+        card.loop_id._lock_rows()
+        card._lock_rows()
+        station_ok = not station_location_id or card.location_id.id == int(station_location_id)
+        decision = engine.decide_signal(card.state, card.loop_id.state, card.active,
+                                        card.loop_id.lock_reason, station_ok)
+        Event = self.env['jit.kanban.event']
+        if decision.result == engine.REJECTED:
+            event = Event._record(card, 'reject', origin, reason=decision.reason)
+            return card._answer(decision.result, decision.reason, event=event)
+        if decision.result == engine.ALREADY_SIGNALLED:
+            return card._answer(decision.result, decision.reason)
+        card.write({'state': engine.next_state(card.state, 'signal'), 'waiting_reason': False,
+                    'signalled_at': fields.Datetime.now(), 'signalled_by': self.env.uid,
+                    'production_id': False, 'purchase_line_id': False, 'transfer_group_id': False})
+        event = Event._record(card, 'signal', origin, from_state='full')
+        card.loop_id._replenish(origin='auto')
+        return card._answer(decision.result, None, event=event)
+
+    def _lock_rows(self):
+        """Row locks: a concurrent transaction that changed these cards makes
+        this one fail to serialize, and Odoo retries the request."""
+        self.env.cr.execute('SELECT id FROM jit_kanban_card WHERE id IN %s FOR UPDATE',
+                            (tuple(self.ids),))
+        self.invalidate_cache()
+
+    def _answer(self, result, reason, event=None):
+        """The JSON-able answer every signal channel returns."""
+        card = self[:1]
+        order = card._order_document() if card else None
+        if result == engine.ACCEPTED:
+            message = (_('%s signalled: %s') % (card.barcode, order.display_name)) if order else \
+                (_('%s signalled, waiting: %s') % (card.barcode, (card.waiting_reason or '').lstrip('! ')))
+        else:
+            message = reason
+        return {
+            'result': result,
+            'card_id': card.id or False,
+            'barcode': card.barcode or False,
+            'state': card.state or False,
+            'order_model': order._name if order else False,
+            'order_id': order.id if order else False,
+            'order_name': order.display_name if order else False,
+            'product_name': card.product_id.display_name or False,
+            'loop_name': card.loop_id.name or False,
+            'location_name': card.location_id.display_name or False,
+            'quantity': card.container_qty or 0.0,
+            'uom_name': card.loop_id.product_uom_id.name or False,
+            'waiting_reason': card.waiting_reason or False,
+            'event_id': event.id if event else False,
+            'message': message,
+        }
+
+    # ------------------------------------------------------------------
+    # undo, within a short window, while nothing downstream has started
+    # ------------------------------------------------------------------
+    @api.model
+    def undo_signal(self, event_id):
+        event = self.env['jit.kanban.event'].sudo().browse(int(event_id)).exists()
+        if not event or event.event_type != 'signal' or not event.card_id:
+            return self._answer(engine.REJECTED, _('nothing to undo'))
+        card = event.card_id
+        card.loop_id._lock_rows()
+        card._lock_rows()
+        window = int(self.env['ir.config_parameter'].sudo().get_param(UNDO_WINDOW_PARAM, 120))
+        age = (fields.Datetime.from_string(fields.Datetime.now())
+               - fields.Datetime.from_string(event.date)).total_seconds()
+        latest = card.event_ids.filtered(lambda e: e.event_type == 'signal').sorted('id')[-1:]
+        started, cancel = card._undo_plan()
+        decision = engine.decide_undo(card.state, event.user_id.id, self.env.uid, age, window,
+                                      order_started=started or latest != event)
+        if decision.result != engine.ACCEPTED:
+            return card._answer(decision.result, decision.reason)
+        if cancel:
+            cancel()
+        from_state = card.state
+        card.write({'state': 'full', 'signalled_at': False, 'signalled_by': False,
+                    'waiting_reason': False, 'production_id': False,
+                    'purchase_line_id': False, 'transfer_group_id': False})
+        self.env['jit.kanban.event']._record(card, 'undo', 'station', from_state=from_state)
+        return dict(card._answer(engine.ACCEPTED, None),
+                    message=_('%s is full again: signal undone') % card.barcode)
+
+    def _undo_plan(self):
+        """(started, cancel): whether the order has started, and how to take
+        this card's share back out of it."""
+        self.ensure_one()
+        if self.state == 'empty':
+            return False, None
+        others = self.search_count([('id', '!=', self.id), ('state', '=', 'ordered'), '|', '|',
+                                    ('production_id', '=', self.production_id.id or -1),
+                                    ('purchase_line_id', '=', self.purchase_line_id.id or -1),
+                                    ('transfer_group_id', '=', self.transfer_group_id.id or -1)])
+        if others:
+            return True, None
+        if self.production_id:
+            mo = self.production_id
+            started = mo.state not in ('confirmed', 'planned') or any(
+                m.quantity_done for m in mo.move_raw_ids | mo.move_finished_ids)
+            return started, lambda: mo.with_context(jit_kanban_undo=True).action_cancel()
+        if self.purchase_line_id:
+            line = self.purchase_line_id
+            if line.order_id.state not in ('draft', 'sent'):
+                return True, None
+            return False, lambda: self._remove_purchase_line(line)
+        moves = self.env['stock.move'].search([('group_id', '=', self.transfer_group_id.id)])
+        started = any(m.state == 'done' or m.quantity_done for m in moves)
+        return started, lambda: moves.with_context(jit_kanban_undo=True)._action_cancel()
+
+    @staticmethod
+    def _remove_purchase_line(line):
+        order = line.order_id
+        line.with_context(jit_kanban_undo=True).unlink()
+        if not order.order_line:
+            order.button_cancel()
+
+    # ------------------------------------------------------------------
+    # transitions driven by orders
+    # ------------------------------------------------------------------
+    def _mark_ordered(self, origin):
+        self.write({'state': 'ordered', 'ordered_at': fields.Datetime.now(), 'waiting_reason': False})
+        self.env['jit.kanban.event']._record(self, 'order', origin, from_state='empty')
+
+    def _fill(self, count, origin='auto'):
+        """The ``count`` oldest ordered cards are full again."""
+        cards = self.filtered(lambda c: c.state == 'ordered').sorted(
+            lambda c: (c.signalled_at or '', c.sequence))[:count]
+        if not cards:
+            return cards
+        self.env['jit.kanban.event']._record(cards, 'receive', origin, from_state='ordered')
+        cards.write({'state': engine.next_state('ordered', 'receive'), 'signalled_at': False,
+                     'signalled_by': False, 'ordered_at': False})
+        return cards
+
+    def _back_to_empty(self, reason, origin='auto'):
+        """Their order is gone (cancelled, closed short): the cards wait again."""
+        cards = self.filtered(lambda c: c.state == 'ordered')
+        if cards:
+            self.env['jit.kanban.event']._record(cards, 'cancel', origin, from_state='ordered',
+                                                 reason=reason)
+            cards.write({'state': engine.next_state('ordered', 'cancel'), 'waiting_reason': reason,
+                         'production_id': False, 'purchase_line_id': False,
+                         'transfer_group_id': False, 'ordered_at': False})
+        return cards
+
+    # ------------------------------------------------------------------
+    # manager actions
+    # ------------------------------------------------------------------
+    def _check_manager(self):
+        if not self.env.user.has_group('jit_kanban.group_jit_kanban_manager'):
+            raise AccessError(_('Only a Kanban Manager can change card states by hand.'))
+
+    @api.multi
+    def action_block(self, reason=None):
+        self._check_manager()
+        for card in self:
+            card._set_state_by_hand('block', None, reason or self.env.context.get('reason'))
+        return True
+
+    @api.multi
+    def action_unblock(self):
+        self._check_manager()
+        for card in self:
+            card._set_state_by_hand('unblock', None, self.env.context.get('reason'))
+        return True
+
+    @api.multi
+    def action_correct(self, state, reason):
+        """Set a state by hand (after a stock count, a lost card...), with a reason."""
+        self._check_manager()
+        for card in self:
+            card._set_state_by_hand('correct', state, reason)
+        return True
+
+    def _set_state_by_hand(self, event, target, reason):
+        self.ensure_one()
+        self.loop_id._lock_rows()
+        self._lock_rows()
+        try:
+            new_state = engine.next_state(self.state, event, target, reason)
+        except engine.TransitionError as error:
+            raise UserError(_('Card %s: %s') % (self.barcode, error))
+        from_state = self.state
+        vals = {'state': new_state}
+        if new_state in ('full', 'blocked'):
+            vals.update(signalled_at=False, signalled_by=False, waiting_reason=False,
+                        production_id=False, purchase_line_id=False, transfer_group_id=False)
+        elif new_state == 'empty' and from_state != 'empty':
+            vals.update(signalled_at=fields.Datetime.now(), signalled_by=self.env.uid)
+        self.sudo().write(vals)
+        self.env['jit.kanban.event']._record(self, event, 'manual', from_state=from_state,
+                                             reason=reason)
+        if new_state == 'empty':
+            self.loop_id.sudo()._replenish(origin='manual')

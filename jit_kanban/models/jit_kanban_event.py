@@ -1,0 +1,79 @@
+from odoo import api, fields, models
+
+from .jit_kanban_card import STATES
+
+EVENT_TYPES = [
+    ('signal', 'Signal'), ('undo', 'Undo'), ('order', 'Ordered'), ('receive', 'Received'),
+    ('cancel', 'Order cancelled'), ('block', 'Blocked'), ('unblock', 'Unblocked'),
+    ('correct', 'Correction'), ('reject', 'Rejected scan'), ('error', 'Order failed'),
+]
+ORIGINS = [('station', 'Scan station'), ('api', 'API'), ('auto', 'Automatic'), ('manual', 'Manual')]
+# the state a card reaches with each event (corrections and rejections keep the card's)
+TARGET_STATES = {'signal': 'empty', 'undo': 'full', 'order': 'ordered', 'receive': 'full',
+                 'cancel': 'empty', 'block': 'blocked', 'unblock': 'full'}
+
+
+class JitKanbanEvent(models.Model):
+    """The audit trail of every card: each state change and each refused
+    scan.  Read-only for everyone; the source of the KPIs."""
+    _name = 'jit.kanban.event'
+    _description = 'Kanban Card Event'
+    _order = 'date desc, id desc'
+    _rec_name = 'event_type'
+
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
+    card_id = fields.Many2one('jit.kanban.card', index=True, ondelete='cascade', readonly=True)
+    barcode = fields.Char(readonly=True)
+    loop_id = fields.Many2one('jit.kanban.loop', index=True, ondelete='cascade', readonly=True)
+    product_id = fields.Many2one('product.product', readonly=True)
+    location_id = fields.Many2one('stock.location', 'Supermarket', readonly=True)
+    company_id = fields.Many2one('res.company', required=True, index=True, readonly=True)
+    event_type = fields.Selection(EVENT_TYPES, 'Event', required=True, index=True, readonly=True)
+    origin = fields.Selection(ORIGINS, required=True, default='api', readonly=True)
+    from_state = fields.Selection(STATES, readonly=True)
+    to_state = fields.Selection(STATES, readonly=True)
+    user_id = fields.Many2one('res.users', 'User', required=True, readonly=True,
+                              default=lambda self: self.env.uid)
+    order_model = fields.Char(readonly=True)
+    order_id = fields.Integer(readonly=True)
+    order_name = fields.Char('Order', readonly=True)
+    quantity = fields.Float(readonly=True)
+    lead_time_hours = fields.Float('Signal to Receipt (h)', group_operator='avg', readonly=True)
+    reason = fields.Char(readonly=True)
+
+    @api.model
+    def _record(self, cards, event_type, origin, from_state=None, reason=None, barcode=None):
+        """One event per card (or one for a scan that matched no card)."""
+        Event = self.sudo()
+        events = Event
+        now = fields.Datetime.now()
+        user = self.env.uid
+        for card in cards or [None]:
+            vals = {'event_type': event_type, 'origin': origin, 'date': now, 'user_id': user,
+                    'reason': reason, 'barcode': barcode,
+                    'company_id': self.env.user.company_id.id}
+            if card is not None:
+                order = card._order_document()
+                vals.update(
+                    card_id=card.id, barcode=card.barcode, loop_id=card.loop_id.id,
+                    product_id=card.product_id.id, location_id=card.location_id.id,
+                    company_id=card.company_id.id, from_state=from_state or card.state,
+                    to_state=TARGET_STATES.get(event_type, card.state),
+                    quantity=card.container_qty,
+                    order_model=order._name if order else False,
+                    order_id=order.id if order else False,
+                    order_name=order.display_name if order else False)
+                if event_type == 'receive' and card.signalled_at:
+                    vals['lead_time_hours'] = (
+                        fields.Datetime.from_string(now)
+                        - fields.Datetime.from_string(card.signalled_at)).total_seconds() / 3600.0
+            events |= Event.create(vals)
+        return events
+
+    @api.multi
+    def action_open_order(self):
+        self.ensure_one()
+        if not self.order_model:
+            return False
+        return {'type': 'ir.actions.act_window', 'res_model': self.order_model,
+                'res_id': self.order_id, 'view_mode': 'form', 'target': 'current'}

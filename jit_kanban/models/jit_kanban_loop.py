@@ -1,0 +1,363 @@
+import logging
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .. import engine
+
+METHODS = [('manufacture', 'Manufacture'), ('buy', 'Buy'), ('transfer', 'Transfer')]
+# the procurement rule action each replenishment method runs
+_logger = logging.getLogger(__name__)
+RULE_ACTIONS = {'manufacture': 'manufacture', 'buy': 'buy', 'transfer': 'move'}
+
+
+class JitKanbanLoop(models.Model):
+    """A kanban control cycle: one product kept in one supermarket by a fixed
+    number of containers, each with its card."""
+    _name = 'jit.kanban.loop'
+    _description = 'Kanban Loop'
+    _inherit = ['mail.thread']
+    _order = 'location_id, name'
+
+    name = fields.Char('Reference', required=True, copy=False, readonly=True,
+                       default=lambda self: _('New'))
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one('res.company', required=True, index=True,
+                                 default=lambda self: self.env.user.company_id)
+    product_id = fields.Many2one('product.product', required=True, index=True,
+                                 domain=[('type', '=', 'product')], track_visibility='onchange')
+    product_uom_id = fields.Many2one(related='product_id.uom_id', readonly=True, string='Unit')
+    location_id = fields.Many2one('stock.location', 'Supermarket', required=True, index=True,
+                                  domain=[('is_supermarket', '=', True)], track_visibility='onchange')
+    replenish_method = fields.Selection(METHODS, 'Replenishment', required=True,
+                                        default='manufacture', track_visibility='onchange')
+    bom_id = fields.Many2one('mrp.bom', 'Bill of Materials')
+    production_picking_type_id = fields.Many2one(
+        'stock.picking.type', 'Manufacturing Operation', domain=[('code', '=', 'mrp_operation')])
+    vendor_id = fields.Many2one('res.partner', 'Vendor', domain=[('supplier', '=', True)])
+    source_location_id = fields.Many2one('stock.location', 'Source Location',
+                                         domain=[('usage', '=', 'internal')])
+    transfer_picking_type_id = fields.Many2one(
+        'stock.picking.type', 'Transfer Operation', domain=[('code', '=', 'internal')])
+    container_qty = fields.Float('Container Quantity', required=True, default=1.0,
+                                 track_visibility='onchange')
+    card_count = fields.Integer('Number of Cards', required=True, default=2,
+                                track_visibility='onchange')
+    lead_time_days = fields.Float('Replenishment Lead Time (days)', default=1.0)
+    trigger_policy = fields.Selection(
+        [('immediate', 'Immediate'), ('batch', 'Batch of cards'), ('scheduled', 'Scheduled window')],
+        'Trigger', required=True, default='immediate', track_visibility='onchange')
+    batch_size = fields.Integer('Cards per Batch', default=2)
+    schedule_minutes = fields.Integer('Window (minutes)', default=60,
+                                      help='Heijunka window: empty cards are ordered together once per window.')
+    next_window = fields.Datetime('Next Window', copy=False)
+    wip_cap = fields.Integer('Max Open Orders', default=0,
+                             help='Signals beyond this number of open orders wait (0: no cap).')
+    state = fields.Selection([('draft', 'Draft'), ('active', 'Active'), ('locked', 'Locked')],
+                             default='draft', required=True, copy=False, track_visibility='onchange')
+    lock_reason = fields.Char(copy=False, track_visibility='onchange')
+    color = fields.Integer('Colour', default=0)
+    card_ids = fields.One2many('jit.kanban.card', 'loop_id', 'Cards')
+    route_id = fields.Many2one('stock.location.route', 'Replenishment Route', copy=False,
+                               readonly=True, ondelete='set null')
+    full_count = fields.Integer('Full', compute='_compute_card_stats')
+    empty_count = fields.Integer('Empty', compute='_compute_card_stats')
+    ordered_count = fields.Integer('Ordered', compute='_compute_card_stats')
+    blocked_count = fields.Integer('Blocked', compute='_compute_card_stats')
+    urgency = fields.Selection([('green', 'Green'), ('amber', 'Amber'), ('red', 'Red')],
+                               compute='_compute_card_stats')
+    urgency_rank = fields.Integer(compute='_compute_card_stats')
+
+    _sql_constraints = [
+        ('name_uniq', 'unique(name, company_id)', 'Loop references must be unique.'),
+        ('product_location_uniq', 'unique(product_id, location_id)',
+         'A product has one kanban loop per supermarket.'),
+        ('container_qty_positive', 'CHECK(container_qty > 0)',
+         'The container quantity must be positive.'),
+        ('card_count_positive', 'CHECK(card_count >= 1)', 'A loop needs at least one card.'),
+        ('batch_size_positive', 'CHECK(batch_size >= 1)', 'A batch has at least one card.'),
+        ('wip_cap_positive', 'CHECK(wip_cap >= 0)', 'The open-order cap cannot be negative.'),
+    ]
+
+    @api.multi
+    def name_get(self):
+        return [(loop.id, '%s: %s @ %s' % (loop.name, loop.product_id.display_name,
+                                           loop.location_id.name)) for loop in self]
+
+    def _compute_card_stats(self):
+        counts = {}
+        if self.ids:
+            rows = self.env['jit.kanban.card'].read_group(
+                [('loop_id', 'in', self.ids)], ['loop_id', 'state'], ['loop_id', 'state'], lazy=False)
+            counts = {(r['loop_id'][0], r['state']): r['__count'] for r in rows}
+        ranks = {'red': 0, 'amber': 1, 'green': 2}
+        for loop in self:
+            get = lambda state: counts.get((loop.id, state), 0)  # noqa: E731
+            loop.full_count, loop.empty_count = get('full'), get('empty')
+            loop.ordered_count, loop.blocked_count = get('ordered'), get('blocked')
+            total = loop.full_count + loop.empty_count + loop.ordered_count
+            loop.urgency = engine.urgency(loop.full_count, total)
+            loop.urgency_rank = ranks[loop.urgency]
+
+    @api.constrains('replenish_method', 'bom_id', 'vendor_id', 'source_location_id', 'location_id')
+    def _check_method_source(self):
+        for loop in self:
+            if not loop.location_id.is_supermarket:
+                raise ValidationError(_('%s is not a supermarket location.') % loop.location_id.display_name)
+            if loop.replenish_method == 'transfer':
+                if not loop.source_location_id:
+                    raise ValidationError(_('A transfer loop needs a source location.'))
+                if loop.source_location_id == loop.location_id:
+                    raise ValidationError(_('The source location cannot be the supermarket itself.'))
+            if loop.bom_id and loop.bom_id.product_tmpl_id != loop.product_id.product_tmpl_id:
+                raise ValidationError(_('The bill of materials is not for %s.') % loop.product_id.display_name)
+
+    @api.onchange('product_id', 'replenish_method')
+    def _onchange_product_method(self):
+        if self.product_id and self.replenish_method == 'buy' and not self.vendor_id:
+            self.vendor_id = self.product_id.seller_ids[:1].name
+        if self.product_id and self.replenish_method == 'manufacture' and not self.bom_id:
+            self.bom_id = self.env['mrp.bom']._bom_find(product=self.product_id)
+
+    @api.model
+    def create(self, vals):
+        if vals.get('name', _('New')) == _('New'):
+            vals['name'] = self.env['ir.sequence'].next_by_code('jit.kanban.loop') or _('New')
+        loop = super(JitKanbanLoop, self).create(vals)
+        loop._fill_defaults()
+        return loop
+
+    @api.multi
+    def write(self, vals):
+        result = super(JitKanbanLoop, self).write(vals)
+        if 'card_count' in vals:
+            self.filtered(lambda l: l.state != 'draft')._sync_cards()
+        if {'replenish_method', 'location_id', 'source_location_id', 'production_picking_type_id',
+                'transfer_picking_type_id'} & set(vals):
+            self.filtered('route_id')._ensure_route()
+        return result
+
+    def _fill_defaults(self):
+        for loop in self:
+            if loop.replenish_method == 'buy' and not loop.vendor_id:
+                loop.vendor_id = loop.product_id.seller_ids[:1].name
+            if loop.replenish_method == 'manufacture' and not loop.bom_id:
+                loop.bom_id = self.env['mrp.bom']._bom_find(product=loop.product_id)
+
+    # ------------------------------------------------------------------
+    # life cycle
+    # ------------------------------------------------------------------
+    @api.multi
+    def action_activate(self):
+        for loop in self:
+            loop._check_ready()
+            loop._ensure_route()
+            loop.write({'state': 'active', 'lock_reason': False})
+            loop._sync_cards()
+        return True
+
+    @api.multi
+    def action_lock(self, reason=None):
+        reason = reason or self.env.context.get('lock_reason')
+        for loop in self:
+            loop.write({'state': 'locked', 'lock_reason': reason or loop.lock_reason or _('locked by a manager')})
+        return True
+
+    @api.multi
+    def action_unlock(self):
+        return self.action_activate()
+
+    def _check_ready(self):
+        self.ensure_one()
+        if self.replenish_method == 'manufacture' and not (
+                self.bom_id or self.env['mrp.bom']._bom_find(product=self.product_id)):
+            raise UserError(_('%s has no bill of materials to manufacture it.') % self.product_id.display_name)
+        if self.replenish_method == 'buy' and not (self.vendor_id or self.product_id.seller_ids):
+            raise UserError(_('%s has no vendor to buy it from.') % self.product_id.display_name)
+
+    def _sync_cards(self):
+        """Add cards up to card_count, or retire surplus full/blocked cards."""
+        Card = self.env['jit.kanban.card']
+        for loop in self:
+            cards = loop.card_ids.sorted('sequence')
+            missing = loop.card_count - len(cards)
+            if missing > 0:
+                last = max(cards.mapped('sequence') or [0])
+                for index in range(missing):
+                    Card.create({'loop_id': loop.id, 'sequence': last + index + 1})
+            elif missing < 0:
+                spare = cards.filtered(lambda c: c.state in ('full', 'blocked')).sorted(
+                    'sequence', reverse=True)[:-missing]
+                if len(spare) < -missing:
+                    raise UserError(_('Only %d cards of %s are on the shelf; the others are in '
+                                      'circulation and cannot be retired now.') % (len(spare), loop.name))
+                spare.write({'active': False})
+
+    def _ensure_route(self):
+        """Each loop owns a route with one procurement rule: Odoo's own
+        procurement then makes the order (extended by the rule hooks)."""
+        for loop in self.sudo():
+            rule_vals = loop._prepare_rule_vals()
+            if loop.route_id:
+                loop.route_id.pull_ids[:1].write(rule_vals)
+                continue
+            loop.route_id = self.env['stock.location.route'].create({
+                'name': _('Kanban %s') % loop.name,
+                'sequence': 1,
+                'product_selectable': False,
+                'company_id': loop.company_id.id,
+                'pull_ids': [(0, 0, rule_vals)],
+            })
+
+    def _prepare_rule_vals(self):
+        warehouse = self.location_id._kanban_warehouse()
+        if self.replenish_method == 'manufacture':
+            picking_type = self.production_picking_type_id or warehouse.manu_type_id
+        elif self.replenish_method == 'buy':
+            picking_type = self.location_id._kanban_receipt_type()
+        else:
+            picking_type = self.transfer_picking_type_id or warehouse.int_type_id
+        if not picking_type:
+            raise UserError(_('No operation type to %s %s into %s.') % (
+                self.replenish_method, self.product_id.display_name, self.location_id.display_name))
+        return {
+            'name': _('Kanban %s') % self.name,
+            'action': RULE_ACTIONS[self.replenish_method],
+            'location_id': self.location_id.id,
+            'location_src_id': self.source_location_id.id if self.replenish_method == 'transfer' else False,
+            'picking_type_id': picking_type.id,
+            'procure_method': 'make_to_stock',
+            'group_propagation_option': 'propagate' if self.replenish_method == 'transfer' else 'none',
+            'warehouse_id': warehouse.id,
+            'company_id': self.company_id.id,
+        }
+
+    # ------------------------------------------------------------------
+    # replenishment
+    # ------------------------------------------------------------------
+    def _lock_rows(self):
+        """Serialize signals and triggers of a loop.  Always loop first, then
+        its cards: the one order every path takes, so none deadlocks."""
+        if self.ids:
+            self.env.cr.execute('SELECT id FROM jit_kanban_loop WHERE id IN %s FOR UPDATE',
+                                (tuple(self.ids),))
+
+    def _open_order_count(self):
+        self.ensure_one()
+        self.env.cr.execute("""
+            SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id))
+              FROM jit_kanban_card
+             WHERE loop_id = %s AND state = 'ordered' AND active""", (self.id,))
+        return self.env.cr.fetchone()[0]
+
+    @api.multi
+    def action_replenish(self):
+        """Order what waits now (a manager's button; also the cron)."""
+        for loop in self.filtered(lambda l: l.state == 'active'):
+            loop._lock_rows()
+            loop._replenish(origin='manual', window_due=True)
+        return True
+
+    def _replenish(self, origin='auto', window_due=False):
+        """Turn waiting (empty) cards into orders as the trigger policy says.
+        Returns the cards ordered.  Caller holds the loop lock."""
+        self.ensure_one()
+        Card = self.env['jit.kanban.card']
+        if self.state != 'active':
+            return Card
+        waiting = Card.search([('loop_id', '=', self.id), ('state', '=', 'empty')],
+                              order='signalled_at, sequence')
+        plan = engine.plan_orders(self.trigger_policy, len(waiting), self._open_order_count(),
+                                  self.wip_cap, self.batch_size, window_due)
+        ordered = Card
+        start = 0
+        for size in plan.groups:
+            group = waiting[start:start + size]
+            start += size
+            ordered |= self._order_cards(group, origin)
+        left = waiting[start:]
+        error_left = left.filtered(lambda c: c.waiting_reason and c.waiting_reason.startswith('!'))
+        (left - error_left).filtered(lambda c: c.waiting_reason != plan.waiting_reason).write(
+            {'waiting_reason': plan.waiting_reason})
+        return ordered
+
+    def _order_cards(self, cards, origin):
+        """One replenishment order for ``cards``.  A failure (no BoM, no vendor
+        price, ...) leaves the cards empty with the reason: the signal is kept."""
+        try:
+            with self.env.cr.savepoint():
+                self._run_procurement(cards)
+        except psycopg2.OperationalError:
+            raise  # concurrency: the request is retried as a whole
+        except Exception as error:  # noqa: BLE001 - kept on the cards, retried by the cron
+            message = getattr(error, 'name', None) or str(error)
+            _logger.info('kanban loop %s: order not created: %s', self.name, message)
+            reason = '! %s' % message
+            changed = cards.filtered(lambda c: c.waiting_reason != reason)
+            if changed:
+                changed.write({'waiting_reason': reason})
+                self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
+            return self.env['jit.kanban.card']
+        cards.invalidate_cache()
+        cards._mark_ordered(origin)
+        return cards
+
+    def _run_procurement(self, cards):
+        product = self.product_id
+        quantity = engine.order_quantity(len(cards), self.container_qty)
+        values = self._procurement_values(cards)
+        self.env['procurement.group'].sudo().run(
+            product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
+        if values.get('group_id'):
+            cards.write({'transfer_group_id': values['group_id'].id})
+
+    def _procurement_values(self, cards):
+        warehouse = self.location_id._kanban_warehouse()
+        values = {
+            'company_id': self.company_id,
+            'warehouse_id': warehouse,
+            'route_ids': self.route_id,
+            'date_planned': fields.Datetime.to_string(
+                fields.Datetime.from_string(fields.Datetime.now()) + timedelta(days=self.lead_time_days)),
+            'jit_kanban_loop': self,
+            'jit_kanban_cards': cards,
+        }
+        if self.replenish_method == 'manufacture' and self.bom_id:
+            values['bom_id'] = self.bom_id
+        if self.replenish_method == 'transfer':
+            values['group_id'] = self.env['procurement.group'].sudo().create({
+                'name': '%s/%s' % (self.name, ','.join(cards.mapped('barcode'))),
+                'move_type': 'direct',
+                'jit_kanban_loop_id': self.id,
+            })
+        return values
+
+    @api.model
+    def _cron_replenish(self):
+        """Scheduled windows, batches and cards left waiting (WIP cap, errors,
+        cancelled orders).  One savepoint per loop: a broken loop never stops
+        the others; the cron's own transaction commits at its end."""
+        now = fields.Datetime.now()
+        for loop in self.search([('state', '=', 'active')]):
+            due = loop.trigger_policy != 'scheduled' or not loop.next_window or loop.next_window <= now
+            try:
+                with self.env.cr.savepoint():
+                    loop._lock_rows()
+                    loop._replenish(origin='auto', window_due=due)
+                    if loop.trigger_policy == 'scheduled' and due:
+                        loop.next_window = fields.Datetime.to_string(
+                            fields.Datetime.from_string(now) + timedelta(minutes=max(loop.schedule_minutes, 1)))
+            except Exception:  # noqa: BLE001 - logged, the next loop goes on
+                _logger.exception('kanban loop %s could not be replenished', loop.name)
+        return True
+
+    @api.model
+    def _demo_signal(self, loop_ids, counts):
+        """Demo data: empty the first cards of some loops, as operators would."""
+        for loop, count in zip(self.browse(loop_ids), counts):
+            for card in loop.card_ids.sorted('sequence')[:count]:
+                card.with_context(jit_kanban_origin='station')._signal('station')
+        return True

@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ProcurementGroup(models.Model):
+    """A kanban transfer is one procurement group: its moves, split or not by
+    backorders, all carry it."""
+    _inherit = 'procurement.group'
+
+    jit_kanban_loop_id = fields.Many2one('jit.kanban.loop', 'Kanban Loop', index=True, readonly=True)
+    jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'transfer_group_id', 'Kanban Cards')
+    jit_kanban_filled_cards = fields.Integer(readonly=True, copy=False)
+
+    def _jit_kanban_received_qty(self):
+        self.ensure_one()
+        product = self.jit_kanban_loop_id.product_id
+        moves = self.env['stock.move'].search([
+            ('group_id', '=', self.id), ('state', '=', 'done'), ('product_id', '=', product.id),
+            ('location_dest_id', '=', self.jit_kanban_loop_id.location_id.id)])
+        return sum(m.product_uom._compute_quantity(m.quantity_done, product.uom_id) for m in moves)
