@@ -23,6 +23,14 @@
         'views/jit_kanban_event_views.xml',
         'views/stock_location_views.xml',
         'views/replenishment_order_views.xml',
+        'views/assets.xml',
+        'views/scan_station_views.xml',
+        'report/jit_kanban_card_report.xml',
+        'report/jit_kanban_card_templates.xml',
+        'wizards/jit_kanban_card_audit_views.xml',
+    ],
+    'qweb': [
+        'static/src/xml/scan_station.xml',
     ],
     'demo': [
         'demo/jit_kanban_demo.xml',
