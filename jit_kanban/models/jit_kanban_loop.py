@@ -195,6 +195,7 @@ class JitKanbanLoop(models.Model):
                     raise UserError(_('Only %d cards of %s are on the shelf; the others are in '
                                       'circulation and cannot be retired now.') % (len(spare), loop.name))
                 spare.write({'active': False})
+                loop.invalidate_cache(['card_ids'], loop.ids)
 
     def _ensure_route(self):
         """Each loop owns a route with one procurement rule: Odoo's own

@@ -1,0 +1,191 @@
+"""Batch, scheduled window, WIP cap, cancel, lock, double signals."""
+from datetime import timedelta
+
+from odoo import fields
+
+from kanban_factory import KanbanCase
+
+
+class TestTriggerPolicies(KanbanCase):
+
+    def productions(self, loop):
+        return self.env['mrp.production'].search([('jit_kanban_loop_id', '=', loop.id)])
+
+    def test_batch_orders_once_n_cards_are_empty(self):
+        loop = self.make_loop(trigger_policy='batch', batch_size=3, card_count=4, container_qty=5)
+        cards = loop.card_ids
+        self.scan(cards[0])
+        self.scan(cards[1])
+        self.assertFalse(self.productions(loop))
+        self.assertEqual(cards[1].waiting_reason, 'batch: 2 of 3 cards')
+        self.scan(cards[2])
+        production = self.productions(loop)
+        self.assertEqual(len(production), 1)
+        self.assertEqual(production.product_qty, 15)
+        self.assertEqual(cards[:3].mapped('production_id'), production)
+        self.assertEqual(cards[3].state, 'full')
+
+    def test_scheduled_window_orders_all_waiting_cards_once_per_window(self):
+        loop = self.make_loop(trigger_policy='scheduled', schedule_minutes=30, container_qty=4)
+        self.scan(loop.card_ids[0])
+        self.scan(loop.card_ids[1])
+        self.assertFalse(self.productions(loop))
+        self.env['jit.kanban.loop']._cron_replenish()
+        production = self.productions(loop)
+        self.assertEqual(len(production), 1)
+        self.assertEqual(production.product_qty, 8)
+        self.assertGreater(loop.next_window, fields.Datetime.now())
+        # a signal inside the window waits for the next one
+        self.scan(loop.card_ids[2])
+        self.env['jit.kanban.loop']._cron_replenish()
+        self.assertEqual(len(self.productions(loop)), 1)
+        self.assertEqual(loop.card_ids[2].state, 'empty')
+        loop.next_window = fields.Datetime.to_string(
+            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(minutes=1))
+        self.env['jit.kanban.loop']._cron_replenish()
+        self.assertEqual(len(self.productions(loop)), 2)
+        self.assertEqual(loop.card_ids[2].state, 'ordered')
+
+    def test_wip_cap_holds_signals_until_an_order_completes(self):
+        loop = self.make_loop(wip_cap=1, container_qty=6)
+        first, second = loop.card_ids[:2]
+        self.scan(first)
+        answer = self.scan(second)
+        self.assertEqual(answer['result'], 'accepted')
+        self.assertEqual(len(self.productions(loop)), 1)
+        self.assertEqual(second.state, 'empty')
+        self.assertEqual(second.waiting_reason, 'WIP cap: 1 of 1 orders open')
+        self.assertIn('WIP cap', answer['message'])
+        self.produce(first.production_id)
+        self.finish(first.production_id)
+        self.assertEqual(first.state, 'full')
+        self.assertEqual(second.state, 'ordered', 'the waiting card is ordered when room frees up')
+        self.assertEqual(len(self.productions(loop)), 2)
+
+    def test_cancelled_mo_returns_its_cards_to_empty_and_the_cron_reorders(self):
+        loop = self.make_loop()
+        card = loop.card_ids[0]
+        self.scan(card)
+        production = card.production_id
+        production.action_cancel()
+        self.assertEqual(card.state, 'empty')
+        self.assertFalse(card.production_id)
+        self.assertIn(production.name, card.waiting_reason)
+        self.assertEqual(len(self.events(card, 'cancel')), 1)
+        self.env['jit.kanban.loop']._cron_replenish()
+        self.assertEqual(card.state, 'ordered')
+        self.assertNotEqual(card.production_id, production)
+
+    def test_cancelled_purchase_order_returns_its_cards_to_empty(self):
+        loop = self.make_loop('buy')
+        card = loop.card_ids[0]
+        self.scan(card)
+        card.purchase_id.button_cancel()
+        self.assertEqual(card.state, 'empty')
+
+    def test_cancelled_transfer_returns_its_cards_to_empty(self):
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        self.scan(card)
+        card._order_document().action_cancel()
+        self.assertEqual(card.state, 'empty')
+
+    def test_locked_loop_rejects_signals_with_the_reason(self):
+        loop = self.make_loop()
+        loop.action_lock('line stopped for changeover')
+        card = loop.card_ids[0]
+        answer = self.scan(card)
+        self.assertEqual(answer['result'], 'rejected')
+        self.assertIn('line stopped for changeover', answer['message'])
+        self.assertEqual(card.state, 'full')
+        self.assertFalse(self.productions(loop))
+        reject = self.events(card, 'reject')
+        self.assertEqual(len(reject), 1)
+        self.assertIn('locked', reject.reason)
+
+    def test_second_scan_of_a_card_says_so_and_creates_nothing(self):
+        loop = self.make_loop()
+        card = loop.card_ids[0]
+        first = self.scan(card)
+        again = self.scan(card)
+        self.assertEqual(again['result'], 'already_signalled')
+        self.assertEqual(again['order_id'], first['order_id'])
+        self.assertEqual(len(self.productions(loop)), 1)
+        self.assertEqual(card.action_signal()['result'], 'already_signalled')
+
+    def test_unknown_barcode_is_rejected_and_recorded(self):
+        answer = self.env['jit.kanban.card'].signal_barcode('NO-SUCH-CARD')
+        self.assertEqual(answer['result'], 'rejected')
+        self.assertIn('unknown card barcode', answer['message'])
+        event = self.env['jit.kanban.event'].browse(answer['event_id'])
+        self.assertEqual((event.barcode, event.event_type), ('NO-SUCH-CARD', 'reject'))
+
+    def test_station_bound_to_another_supermarket_refuses_the_card(self):
+        loop = self.make_loop()
+        elsewhere = self.env['stock.location'].create({
+            'name': 'Other Supermarket', 'location_id': self.warehouse.lot_stock_id.id,
+            'is_supermarket': True})
+        answer = self.scan(loop.card_ids[0], station_location_id=elsewhere.id)
+        self.assertEqual(answer['result'], 'rejected')
+        self.assertIn('another supermarket', answer['message'])
+        self.assertEqual(self.scan(loop.card_ids[0], station_location_id=self.supermarket.id)['result'],
+                         'accepted')
+
+    def test_draft_loop_and_blocked_card_reject(self):
+        draft = self.make_loop(activate=False)
+        self.assertFalse(draft.card_ids)
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        card.action_block('card torn')
+        self.assertEqual(self.scan(card)['result'], 'rejected')
+        card.action_unblock()
+        self.assertEqual(self.scan(card)['result'], 'accepted')
+
+
+class TestLoopConfiguration(KanbanCase):
+
+    def test_changing_the_number_of_cards_adds_or_retires_cards(self):
+        loop = self.make_loop(card_count=3)
+        barcodes = loop.card_ids.mapped('barcode')
+        self.assertEqual(len(set(barcodes)), 3)
+        loop.card_count = 5
+        self.assertEqual(len(loop.card_ids), 5)
+        self.assertEqual(loop.card_ids.mapped('sequence'), [1, 2, 3, 4, 5])
+        loop.card_count = 2
+        self.assertEqual(loop.card_ids.mapped('sequence'), [1, 2])
+
+    def test_cards_in_circulation_cannot_be_retired(self):
+        loop = self.make_loop(card_count=2)
+        self.scan(loop.card_ids[0])
+        with self.assertRaises(Exception):
+            loop.card_count = 0
+
+    def test_transfer_loop_needs_a_source(self):
+        with self.assertRaises(Exception):
+            self.make_loop('transfer', source_location_id=False)
+
+    def test_loop_needs_a_supermarket(self):
+        with self.assertRaises(Exception):
+            self.make_loop(location_id=self.reserve.id)
+
+    def test_undo_within_the_window_cancels_the_order_and_refills_the_card(self):
+        loop = self.make_loop()
+        card = loop.card_ids[0]
+        answer = self.scan(card)
+        production = card.production_id
+        undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
+        self.assertEqual(undone['result'], 'accepted')
+        self.assertEqual(card.state, 'full')
+        self.assertEqual(production.state, 'cancel')
+        self.assertEqual(len(self.events(card, 'undo')), 1)
+        # the same signal cannot be undone twice
+        self.assertEqual(self.env['jit.kanban.card'].undo_signal(answer['event_id'])['result'], 'rejected')
+
+    def test_undo_is_refused_once_production_started(self):
+        loop = self.make_loop(container_qty=10)
+        card = loop.card_ids[0]
+        answer = self.scan(card)
+        self.produce(card.production_id, 5)
+        undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
+        self.assertEqual(undone['result'], 'rejected')
+        self.assertEqual(card.state, 'ordered')
