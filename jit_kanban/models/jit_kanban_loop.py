@@ -54,6 +54,7 @@ class JitKanbanLoop(models.Model):
     schedule_minutes = fields.Integer('Window (minutes)', default=60,
                                       help='Heijunka window: empty cards are ordered together once per window.')
     next_window = fields.Datetime('Next Window', copy=False)
+    last_signal_at = fields.Datetime('Last Card Change', readonly=True, copy=False)
     wip_cap = fields.Integer('Max Open Orders', default=0,
                              help='Signals beyond this number of open orders wait (0: no cap).')
     state = fields.Selection([('draft', 'Draft'), ('active', 'Active'), ('locked', 'Locked')],
@@ -240,11 +241,15 @@ class JitKanbanLoop(models.Model):
     # replenishment
     # ------------------------------------------------------------------
     def _lock_rows(self):
-        """Serialize signals and triggers of a loop.  Always loop first, then
-        its cards: the one order every path takes, so none deadlocks."""
+        """Serialize everything that changes the cards of a loop.  Always loop
+        first, then its cards: one order on every path, so none deadlocks.
+        The row is *written*, not only locked: under REPEATABLE READ a
+        transaction that waited here then fails to serialize and Odoo retries
+        it with a fresh snapshot, so it sees the cards the other one changed
+        (two last cards of a batch scanned together still make the batch)."""
         if self.ids:
-            self.env.cr.execute('SELECT id FROM jit_kanban_loop WHERE id IN %s FOR UPDATE',
-                                (tuple(self.ids),))
+            self.env.cr.execute("UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC') "
+                                "WHERE id IN %s", (tuple(self.ids),))
 
     def _open_order_count(self):
         self.ensure_one()
