@@ -47,6 +47,26 @@ class JitKanbanCard(models.Model):
         ('sequence_uniq', 'unique(loop_id, sequence)', 'Card numbers are unique in a loop.'),
     ]
 
+    @api.model
+    def create(self, vals):
+        card = super(JitKanbanCard, self).create(vals)
+        card.loop_id._refresh_board()
+        return card
+
+    @api.multi
+    def write(self, vals):
+        result = super(JitKanbanCard, self).write(vals)
+        if 'state' in vals or 'active' in vals:
+            self.mapped('loop_id')._refresh_board()
+        return result
+
+    @api.multi
+    def unlink(self):
+        loops = self.mapped('loop_id')
+        result = super(JitKanbanCard, self).unlink()
+        loops.exists()._refresh_board()
+        return result
+
     @api.multi
     def name_get(self):
         return [(card.id, '%s #%d %s' % (card.loop_id.name, card.sequence, card.barcode))

@@ -64,13 +64,16 @@ class JitKanbanLoop(models.Model):
     card_ids = fields.One2many('jit.kanban.card', 'loop_id', 'Cards')
     route_id = fields.Many2one('stock.location.route', 'Replenishment Route', copy=False,
                                readonly=True, ondelete='set null')
-    full_count = fields.Integer('Full', compute='_compute_card_stats')
-    empty_count = fields.Integer('Empty', compute='_compute_card_stats')
-    ordered_count = fields.Integer('Ordered', compute='_compute_card_stats')
-    blocked_count = fields.Integer('Blocked', compute='_compute_card_stats')
+    # board figures, kept by _refresh_board() whenever cards change, so the
+    # board is one indexed read however many cards and events there are
+    full_count = fields.Integer('Full', readonly=True, copy=False)
+    empty_count = fields.Integer('Empty', readonly=True, copy=False)
+    ordered_count = fields.Integer('Ordered', readonly=True, copy=False)
+    blocked_count = fields.Integer('Blocked', readonly=True, copy=False)
     urgency = fields.Selection([('green', 'Green'), ('amber', 'Amber'), ('red', 'Red')],
-                               compute='_compute_card_stats')
-    urgency_rank = fields.Integer(compute='_compute_card_stats')
+                               readonly=True, copy=False, default='green')
+    urgency_rank = fields.Integer(readonly=True, copy=False, default=2, index=True,
+                                  help='0 red, 1 amber, 2 green: the board shows red first.')
 
     _sql_constraints = [
         ('name_uniq', 'unique(name, company_id)', 'Loop references must be unique.'),
@@ -88,20 +91,34 @@ class JitKanbanLoop(models.Model):
         return [(loop.id, '%s: %s @ %s' % (loop.name, loop.product_id.display_name,
                                            loop.location_id.name)) for loop in self]
 
-    def _compute_card_stats(self):
-        counts = {}
-        if self.ids:
-            rows = self.env['jit.kanban.card'].read_group(
-                [('loop_id', 'in', self.ids)], ['loop_id', 'state'], ['loop_id', 'state'], lazy=False)
-            counts = {(r['loop_id'][0], r['state']): r['__count'] for r in rows}
-        ranks = {'red': 0, 'amber': 1, 'green': 2}
-        for loop in self:
-            get = lambda state: counts.get((loop.id, state), 0)  # noqa: E731
-            loop.full_count, loop.empty_count = get('full'), get('empty')
-            loop.ordered_count, loop.blocked_count = get('ordered'), get('blocked')
-            total = loop.full_count + loop.empty_count + loop.ordered_count
-            loop.urgency = engine.urgency(loop.full_count, total)
-            loop.urgency_rank = ranks[loop.urgency]
+    def _refresh_board(self):
+        """Recount the cards of these loops (one query) and store the board
+        figures and urgency (one query)."""
+        if not self.ids:
+            return
+        self.env.cr.execute("""
+            SELECT l.id,
+                   COUNT(c.id) FILTER (WHERE c.state = 'full'),
+                   COUNT(c.id) FILTER (WHERE c.state = 'empty'),
+                   COUNT(c.id) FILTER (WHERE c.state = 'ordered'),
+                   COUNT(c.id) FILTER (WHERE c.state = 'blocked')
+              FROM jit_kanban_loop l
+              LEFT JOIN jit_kanban_card c ON c.loop_id = l.id AND c.active
+             WHERE l.id IN %s GROUP BY l.id""", (tuple(self.ids),))
+        ranks = {engine.RED: 0, engine.AMBER: 1, engine.GREEN: 2}
+        rows = []
+        for loop_id, full, empty, ordered, blocked in self.env.cr.fetchall():
+            level = engine.urgency(full, full + empty + ordered)
+            rows.append((loop_id, full, empty, ordered, blocked, level, ranks[level]))
+        self.env.cr.execute("""
+            UPDATE jit_kanban_loop l
+               SET full_count = v.n_full, empty_count = v.n_empty, ordered_count = v.n_ordered,
+                   blocked_count = v.n_blocked, urgency = v.urgency, urgency_rank = v.rank
+              FROM (VALUES %s) AS v(id, n_full, n_empty, n_ordered, n_blocked, urgency, rank)
+             WHERE l.id = v.id""" % ', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(rows)),
+                            [value for row in rows for value in row])
+        self.invalidate_cache(['full_count', 'empty_count', 'ordered_count', 'blocked_count',
+                               'urgency', 'urgency_rank'], self.ids)
 
     @api.constrains('replenish_method', 'bom_id', 'vendor_id', 'source_location_id', 'location_id')
     def _check_method_source(self):

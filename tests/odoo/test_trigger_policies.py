@@ -189,3 +189,22 @@ class TestLoopConfiguration(KanbanCase):
         undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
         self.assertEqual(undone['result'], 'rejected')
         self.assertEqual(card.state, 'ordered')
+
+
+class TestBoard(KanbanCase):
+
+    def test_board_counts_and_urgency_follow_the_cards(self):
+        calm = self.make_loop('transfer', card_count=4)
+        busy = self.make_loop(card_count=4, trigger_policy='batch', batch_size=4)
+        self.assertEqual((busy.full_count, busy.urgency), (4, 'green'))
+        for card in busy.card_ids[:3]:
+            self.scan(card)
+        self.assertEqual((busy.full_count, busy.empty_count, busy.urgency), (1, 3, 'red'))
+        self.scan(calm.card_ids[0])
+        self.scan(calm.card_ids[1])
+        self.assertEqual((calm.full_count, calm.ordered_count, calm.urgency), (2, 2, 'amber'))
+        board = self.env['jit.kanban.loop'].search(
+            [('location_id', '=', self.supermarket.id)], order='urgency_rank, empty_count desc, name')
+        self.assertEqual(board.ids, [busy.id, calm.id], 'red loops first')
+        self.assertEqual(self.supermarket.kanban_full_count, 3)
+        self.assertEqual(self.supermarket.kanban_health, 'amber')
