@@ -61,6 +61,12 @@ class JitKanbanLoop(models.Model):
                              default='draft', required=True, copy=False, track_visibility='onchange')
     lock_reason = fields.Char(copy=False, track_visibility='onchange')
     color = fields.Integer('Colour', default=0)
+    demand_days = fields.Integer('Demand History (days)', default=28,
+                                 help='Consumption from the supermarket over these days sizes the loop.')
+    safety_factor = fields.Float('Safety Factor', default=0.1,
+                                 help='Extra share of demand covered, e.g. 0.1 for 10 %.')
+    daily_demand = fields.Float('Daily Demand', compute='_compute_sizing', digits=(16, 2))
+    suggested_card_count = fields.Integer('Suggested Cards', compute='_compute_sizing')
     card_ids = fields.One2many('jit.kanban.card', 'loop_id', 'Cards')
     route_id = fields.Many2one('stock.location.route', 'Replenishment Route', copy=False,
                                readonly=True, ondelete='set null')
@@ -119,6 +125,39 @@ class JitKanbanLoop(models.Model):
                             [value for row in rows for value in row])
         self.invalidate_cache(['full_count', 'empty_count', 'ordered_count', 'blocked_count',
                                'urgency', 'urgency_rank'], self.ids)
+
+    @api.depends('demand_days', 'safety_factor', 'lead_time_days', 'container_qty')
+    def _compute_sizing(self):
+        """Real demand: what left the supermarket (done moves out of it), one
+        grouped query for all loops of a window length."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        by_window = {}
+        for loop in self:
+            by_window.setdefault(max(loop.demand_days, 1), []).append(loop.id)
+        for days, loop_ids in by_window.items():
+            loops = self.browse(loop_ids)
+            since = fields.Datetime.to_string(now - timedelta(days=days))
+            rows = self.env['stock.move'].read_group(
+                [('state', '=', 'done'), ('date', '>=', since),
+                 ('location_id', 'in', loops.mapped('location_id').ids),
+                 ('location_dest_id', 'not in', loops.mapped('location_id').ids),
+                 ('product_id', 'in', loops.mapped('product_id').ids)],
+                ['product_id', 'location_id', 'product_qty'], ['product_id', 'location_id'], lazy=False)
+            used = {(r['product_id'][0], r['location_id'][0]): r['product_qty'] for r in rows}
+            for loop in loops:
+                demand = engine.average_daily_demand(
+                    [used.get((loop.product_id.id, loop.location_id.id), 0.0)], days)
+                loop.daily_demand = demand
+                loop.suggested_card_count = engine.card_count(
+                    demand, loop.lead_time_days, loop.container_qty or 1.0,
+                    safety_factor=max(loop.safety_factor, 0.0)) if loop.container_qty > 0 else 0
+
+    @api.multi
+    def action_apply_sizing(self):
+        for loop in self:
+            if loop.suggested_card_count and loop.suggested_card_count != loop.card_count:
+                loop.card_count = loop.suggested_card_count
+        return True
 
     @api.constrains('replenish_method', 'bom_id', 'vendor_id', 'source_location_id', 'location_id')
     def _check_method_source(self):
