@@ -17,6 +17,7 @@ from jit_kanban_runtime import adapter, pg
 ADDON = 'jit_kanban'
 DEMO_DB = 'jit_kanban_demo'
 TEST_DB = 'jit_kanban_test'
+BENCH_DB = 'jit_kanban_bench'
 # what the demo factory needs besides the addon (purchase is a dependency)
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -236,6 +237,19 @@ def cmd_test(args):
     raise SystemExit(subprocess.call(argv, cwd=REPO_ROOT, env=env))
 
 
+def cmd_bench(args):
+    """Prepare the database like ``test`` does, then run ``bench/run.py`` on it
+    (everything it creates is rolled back)."""
+    conn = connection(args)
+    config = write_config(args, conn, 0)
+    prepare_database(args, conn, args.db, config, demo=True)
+    bench_args = args.bench_args[1:] if args.bench_args[:1] == ['--'] else args.bench_args
+    argv = [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run',
+            '--config', config, '--db', args.db] + bench_args
+    say('running the benchmark on %s (rolled back: the database is left unchanged)' % args.db)
+    raise SystemExit(subprocess.call(argv, cwd=REPO_ROOT))
+
+
 def cmd_db(args):
     if args.action == 'stop':
         cluster = pg.EmbeddedCluster(home_dir(args), args.db_port)
@@ -291,6 +305,13 @@ def build_parser():
     test.add_argument('pytest_args', nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
 
+    bench = sub.add_parser('bench', help='performance benchmark: signal cost and board flatness '
+                                         '(bench/README.md)')
+    bench.add_argument('--db', default=BENCH_DB)
+    bench.add_argument('bench_args', nargs=argparse.REMAINDER,
+                       help='passed to bench/run.py, e.g. -- --reps 10 --sizes 10,100')
+    bench.set_defaults(func=cmd_bench)
+
     db = sub.add_parser('db', help='database: drop NAME, start/stop/status the embedded server')
     db.add_argument('action', choices=['drop', 'start', 'stop', 'status'])
     db.add_argument('db', nargs='?', default=DEMO_DB)
@@ -300,6 +321,9 @@ def build_parser():
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    # Debian's lessc (backend CSS) finds its modules only through NODE_PATH
+    if os.path.isdir('/usr/share/nodejs'):
+        os.environ.setdefault('NODE_PATH', '/usr/share/nodejs')
     if argv and argv[0] == 'odoo':  # raw Odoo command line, adapted
         run_odoo(argv[1:])
         return
