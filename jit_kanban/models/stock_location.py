@@ -81,3 +81,14 @@ class StockLocation(models.Model):
         action['domain'] = [('location_id', 'in', self.ids)]
         action['context'] = {'default_location_id': self[:1].id}
         return action
+
+    @api.multi
+    def action_open_kanban_stock(self):
+        """On hand per product in the supermarket."""
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window', 'name': _('On Hand: %s') % self.name,
+            'res_model': 'stock.quant', 'view_mode': 'tree',
+            'domain': [('location_id', 'child_of', self.id)],
+            'context': {'search_default_productgroup': 1},
+        }
