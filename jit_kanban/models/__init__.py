@@ -1,5 +1,7 @@
 from . import stock_location
 from . import jit_kanban_loop
+from . import jit_kanban_loop_board
+from . import jit_kanban_loop_replenishment
 from . import jit_kanban_card
 from . import jit_kanban_event
 from . import procurement_rule

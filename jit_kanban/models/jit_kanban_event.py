@@ -6,6 +6,7 @@ EVENT_TYPES = [
     ('signal', 'Signal'), ('undo', 'Undo'), ('order', 'Ordered'), ('receive', 'Received'),
     ('cancel', 'Order cancelled'), ('block', 'Blocked'), ('unblock', 'Unblocked'),
     ('correct', 'Correction'), ('reject', 'Rejected scan'), ('error', 'Order failed'),
+    ('alert', 'Loop turned red'),
 ]
 ORIGINS = [('station', 'Scan station'), ('api', 'API'), ('auto', 'Automatic'), ('manual', 'Manual')]
 # the state a card reaches with each event (corrections and rejections keep the card's)
@@ -69,6 +70,14 @@ class JitKanbanEvent(models.Model):
                         - fields.Datetime.from_string(card.signalled_at)).total_seconds() / 3600.0
             events |= Event.create(vals)
         return events
+
+    @api.model
+    def _record_loop(self, loop, event_type, reason):
+        """An event of the loop as a whole (no card), e.g. an alert."""
+        return self.sudo().create({
+            'event_type': event_type, 'origin': 'auto', 'loop_id': loop.id, 'reason': reason,
+            'product_id': loop.product_id.id, 'location_id': loop.location_id.id,
+            'company_id': loop.company_id.id})
 
     @api.multi
     def action_open_order(self):

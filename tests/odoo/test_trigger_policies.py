@@ -230,3 +230,18 @@ class TestSizing(KanbanCase):
         self.assertEqual(loop.suggested_card_count, 3)
         loop.action_apply_sizing()
         self.assertEqual(len(loop.card_ids), 3)
+
+    def test_loop_turning_red_alerts_its_responsible_once(self):
+        manager = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Line planner', 'login': 'kanban-planner-test',
+            'groups_id': [(6, 0, [self.env.ref('jit_kanban.group_jit_kanban_manager').id])]})
+        loop = self.make_loop(card_count=4, user_id=manager.id, trigger_policy='batch', batch_size=4)
+        for card in loop.card_ids[:3]:
+            self.scan(card)
+        self.assertEqual(loop.urgency, 'red')
+        self.assertEqual(len(loop.activity_ids), 1)
+        self.assertEqual(loop.activity_ids.user_id, manager)
+        self.assertEqual(loop.kpi_stockouts, 1)
+        self.assertEqual(loop.kpi_signals, 3)
+        self.scan(loop.card_ids[3])  # still red: no second alert
+        self.assertEqual(len(loop.activity_ids), 1)

@@ -1,0 +1,143 @@
+import logging
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+
+from .. import engine
+
+_logger = logging.getLogger(__name__)
+
+
+class JitKanbanLoop(models.Model):
+    """Turning empty cards into orders, through Odoo's procurement."""
+    _inherit = 'jit.kanban.loop'
+
+    def _lock_rows(self):
+        """Serialize everything that changes the cards of a loop.  Always loop
+        first, then its cards: one order on every path, so none deadlocks.
+        The row is *written*, not only locked: under REPEATABLE READ a
+        transaction that waited here then fails to serialize and Odoo retries
+        it with a fresh snapshot, so it sees the cards the other one changed
+        (two last cards of a batch scanned together still make the batch)."""
+        if self.ids:
+            self.env.cr.execute("UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC') "
+                                "WHERE id IN %s", (tuple(self.ids),))
+
+    def _open_order_count(self):
+        self.ensure_one()
+        self.env.cr.execute("""
+            SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id))
+              FROM jit_kanban_card
+             WHERE loop_id = %s AND state = 'ordered' AND active""", (self.id,))
+        return self.env.cr.fetchone()[0]
+
+    @api.multi
+    def action_replenish(self):
+        """Order what waits now (a manager's button; also the cron)."""
+        for loop in self.filtered(lambda l: l.state == 'active'):
+            loop._lock_rows()
+            loop._replenish(origin='manual', window_due=True)
+        return True
+
+    def _replenish(self, origin='auto', window_due=False):
+        """Turn waiting (empty) cards into orders as the trigger policy says.
+        Returns the cards ordered.  Caller holds the loop lock."""
+        self.ensure_one()
+        Card = self.env['jit.kanban.card']
+        if self.state != 'active':
+            return Card
+        waiting = Card.search([('loop_id', '=', self.id), ('state', '=', 'empty')],
+                              order='signalled_at, sequence')
+        plan = engine.plan_orders(self.trigger_policy, len(waiting), self._open_order_count(),
+                                  self.wip_cap, self.batch_size, window_due)
+        ordered = Card
+        start = 0
+        for size in plan.groups:
+            group = waiting[start:start + size]
+            start += size
+            ordered |= self._order_cards(group, origin)
+        left = waiting[start:]
+        error_left = left.filtered(lambda c: c.waiting_reason and c.waiting_reason.startswith('!'))
+        (left - error_left).filtered(lambda c: c.waiting_reason != plan.waiting_reason).write(
+            {'waiting_reason': plan.waiting_reason})
+        return ordered
+
+    def _order_cards(self, cards, origin):
+        """One replenishment order for ``cards``.  A failure (no BoM, no vendor
+        price, ...) leaves the cards empty with the reason: the signal is kept."""
+        try:
+            with self.env.cr.savepoint():
+                self._run_procurement(cards)
+        except psycopg2.OperationalError:
+            raise  # concurrency: the request is retried as a whole
+        except Exception as error:  # noqa: BLE001 - kept on the cards, retried by the cron
+            message = getattr(error, 'name', None) or str(error)
+            _logger.info('kanban loop %s: order not created: %s', self.name, message)
+            reason = '! %s' % message
+            changed = cards.filtered(lambda c: c.waiting_reason != reason)
+            if changed:
+                changed.write({'waiting_reason': reason})
+                self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
+            return self.env['jit.kanban.card']
+        cards.invalidate_cache()
+        cards._mark_ordered(origin)
+        return cards
+
+    def _run_procurement(self, cards):
+        product = self.product_id
+        quantity = engine.order_quantity(len(cards), self.container_qty)
+        values = self._procurement_values(cards)
+        self.env['procurement.group'].sudo().run(
+            product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
+        if values.get('group_id'):
+            cards.write({'transfer_group_id': values['group_id'].id})
+
+    def _procurement_values(self, cards):
+        warehouse = self.location_id._kanban_warehouse()
+        values = {
+            'company_id': self.company_id,
+            'warehouse_id': warehouse,
+            'route_ids': self.route_id,
+            'date_planned': fields.Datetime.to_string(
+                fields.Datetime.from_string(fields.Datetime.now()) + timedelta(days=self.lead_time_days)),
+            'jit_kanban_loop': self,
+            'jit_kanban_cards': cards,
+        }
+        if self.replenish_method == 'manufacture' and self.bom_id:
+            values['bom_id'] = self.bom_id
+        if self.replenish_method == 'transfer':
+            values['group_id'] = self.env['procurement.group'].sudo().create({
+                'name': '%s/%s' % (self.name, ','.join(cards.mapped('barcode'))),
+                'move_type': 'direct',
+                'jit_kanban_loop_id': self.id,
+            })
+        return values
+
+    @api.model
+    def _cron_replenish(self):
+        """Scheduled windows, batches and cards left waiting (WIP cap, errors,
+        cancelled orders).  One savepoint per loop: a broken loop never stops
+        the others; the cron's own transaction commits at its end."""
+        now = fields.Datetime.now()
+        for loop in self.search([('state', '=', 'active')]):
+            due = loop.trigger_policy != 'scheduled' or not loop.next_window or loop.next_window <= now
+            try:
+                with self.env.cr.savepoint():
+                    loop._lock_rows()
+                    loop._replenish(origin='auto', window_due=due)
+                    if loop.trigger_policy == 'scheduled' and due:
+                        loop.next_window = fields.Datetime.to_string(
+                            fields.Datetime.from_string(now) + timedelta(minutes=max(loop.schedule_minutes, 1)))
+            except Exception:  # noqa: BLE001 - logged, the next loop goes on
+                _logger.exception('kanban loop %s could not be replenished', loop.name)
+        return True
+
+    @api.model
+    def _demo_signal(self, loop_ids, counts):
+        """Demo data: empty the first cards of some loops, as operators would."""
+        for loop, count in zip(self.browse(loop_ids), counts):
+            for card in loop.card_ids.sorted('sequence')[:count]:
+                card.with_context(jit_kanban_origin='station')._signal('station')
+        return True
