@@ -4,6 +4,7 @@ from . import jit_kanban_loop_board
 from . import jit_kanban_loop_replenishment
 from . import jit_kanban_card
 from . import jit_kanban_event
+from . import jit_kanban_order_mixin
 from . import procurement_rule
 from . import procurement_group
 from . import mrp_production

@@ -2,12 +2,10 @@ from odoo import _, api, fields, models
 
 
 class MrpProduction(models.Model):
-    _inherit = 'mrp.production'
+    _inherit = ['mrp.production', 'jit.kanban.order.mixin']
+    _name = 'mrp.production'
 
-    jit_kanban_loop_id = fields.Many2one('jit.kanban.loop', 'Kanban Loop', index=True,
-                                         readonly=True, copy=False)
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'production_id', 'Kanban Cards')
-    jit_kanban_filled_cards = fields.Integer(readonly=True, copy=False)
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()

@@ -4,11 +4,10 @@ from odoo import fields, models
 class ProcurementGroup(models.Model):
     """A kanban transfer is one procurement group: its moves, split or not by
     backorders, all carry it."""
-    _inherit = 'procurement.group'
+    _inherit = ['procurement.group', 'jit.kanban.order.mixin']
+    _name = 'procurement.group'
 
-    jit_kanban_loop_id = fields.Many2one('jit.kanban.loop', 'Kanban Loop', index=True, readonly=True)
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'transfer_group_id', 'Kanban Cards')
-    jit_kanban_filled_cards = fields.Integer(readonly=True, copy=False)
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()
