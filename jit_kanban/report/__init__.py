@@ -1,1 +1,1 @@
-
+from . import jit_kanban_card_report

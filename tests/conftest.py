@@ -1,0 +1,96 @@
+"""Shared fixtures: a real Odoo HTTP server on the test database.
+
+Used by the browser tests, the HTTP API tests and the printed-card tests
+(wkhtmltopdf fetches CSS and barcode images from it).  It serves only what is
+committed in the test database.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUTPUT_DIR = os.path.join(REPO_ROOT, 'test-output')
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking']
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def log_tail(path, lines=60):
+    with open(path, errors='replace') as handle:
+        return ''.join(handle.readlines()[-lines:])
+
+
+def wait_for_login_page(url, proc, log_path, timeout=180):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail('Odoo server exited (%s):\n%s' % (proc.returncode, log_tail(log_path)))
+        try:
+            with urllib.request.urlopen(url + '/web/login', timeout=10) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail('Odoo did not answer %s/web/login in %ss:\n%s' % (url, timeout, log_tail(log_path)))
+
+
+def set_base_url(database, url):
+    """Point web.base.url at this server; returns the previous value."""
+    import odoo
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        params = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})['ir.config_parameter']
+        previous = params.get_param('web.base.url')
+        params.set_param('web.base.url', url)
+    return previous
+
+
+@pytest.fixture(scope='session')
+def output_dir():
+    os.makedirs(OUTPUT_DIR, exist_ok=True)
+    return OUTPUT_DIR
+
+
+@pytest.fixture(scope='session')
+def odoo_server(request, output_dir):
+    """Start Odoo on a free port for the test database; yields its base URL."""
+    database = request.config.getoption('--odoo-database')
+    config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
+    if not (database and config):
+        pytest.fail('run through `jit-kanban test` (JIT_KANBAN_ODOO_CONFIG and --odoo-database)')
+    port = free_port()
+    url = 'http://127.0.0.1:%d' % port
+    # lessc (Debian node-less) needs the Debian node modules
+    env = dict(os.environ, NODE_PATH=os.environ.get('NODE_PATH') or '/usr/share/nodejs',
+               ODOO_PRELOAD_ADDONS='no')
+    log_path = os.path.join(output_dir, 'odoo-server.log')
+    with open(log_path, 'w') as log:
+        proc = subprocess.Popen(
+            [sys.executable, '-m', 'jit_kanban_runtime', 'odoo', '-c', config, '-d', database,
+             '--http-port=%d' % port, '--db-filter=^%s$' % database, '--max-cron-threads=0',
+             '--workers=0', '--log-level=info'],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    previous_url = None
+    try:
+        wait_for_login_page(url, proc, log_path)
+        previous_url = set_base_url(database, url)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        if previous_url:
+            set_base_url(database, previous_url)
