@@ -57,6 +57,7 @@ class JitKanbanLoop(models.Model):
     lock_reason = fields.Char(copy=False, track_visibility='onchange')
     color = fields.Integer('Colour', default=0)
     card_ids = fields.One2many('jit.kanban.card', 'loop_id', 'Cards')
+    open_order_count = fields.Integer('Open Orders', compute='_compute_open_order_count')
     route_id = fields.Many2one('stock.location.route', 'Replenishment Route', copy=False,
                                readonly=True, ondelete='set null')
     _sql_constraints = [
@@ -69,6 +70,10 @@ class JitKanbanLoop(models.Model):
         ('batch_size_positive', 'CHECK(batch_size >= 1)', 'A batch has at least one card.'),
         ('wip_cap_positive', 'CHECK(wip_cap >= 0)', 'The open-order cap cannot be negative.'),
     ]
+
+    def _compute_open_order_count(self):
+        for loop in self:
+            loop.open_order_count = len(loop._open_orders()) if loop.id else 0
 
     @api.multi
     def name_get(self):
@@ -131,6 +136,28 @@ class JitKanbanLoop(models.Model):
             loop.write({'state': 'active', 'lock_reason': False})
             loop._sync_cards()
         return True
+
+    def _open_orders(self):
+        """Replenishment orders of this loop that are not finished yet."""
+        self.ensure_one()
+        if self.replenish_method == 'manufacture':
+            return self.env['mrp.production'].search([
+                ('jit_kanban_loop_id', '=', self.id), ('state', 'not in', ('done', 'cancel'))])
+        if self.replenish_method == 'buy':
+            lines = self.env['purchase.order.line'].search([
+                ('jit_kanban_loop_id', '=', self.id), ('order_id.state', '!=', 'cancel')])
+            return lines.filtered(lambda l: l.qty_received < l.product_qty).mapped('order_id')
+        return self.env['stock.picking'].search([
+            ('group_id.jit_kanban_loop_id', '=', self.id), ('state', 'not in', ('done', 'cancel'))])
+
+    @api.multi
+    def action_open_orders(self):
+        orders = self._open_orders()
+        return {
+            'type': 'ir.actions.act_window', 'name': _('Open orders of %s') % self.name,
+            'res_model': orders._name, 'view_mode': 'tree,form',
+            'domain': [('id', 'in', orders.ids)],
+        }
 
     @api.multi
     def action_lock(self, reason=None):

@@ -156,3 +156,18 @@ class TestTransferLoop(KanbanCase):
         self.scan(first)
         self.scan(second)
         self.assertNotEqual(first._order_document(), second._order_document())
+
+
+class TestOpenOrders(KanbanCase):
+
+    def test_loop_lists_its_open_orders_until_they_are_done(self):
+        loop = self.make_loop('transfer')
+        self.scan(loop.card_ids[0])
+        self.scan(loop.card_ids[1])
+        self.assertEqual(loop.open_order_count, 2)
+        action = loop.action_open_orders()
+        pickings = self.env[action['res_model']].search(action['domain'])
+        self.assertEqual(len(pickings), 2)
+        self.validate(pickings[0])
+        loop.invalidate_cache()
+        self.assertEqual(loop.open_order_count, 1)

@@ -1,0 +1,465 @@
+odoo.define('jit_kanban.ScanStation', function (require) {
+"use strict";
+
+/**
+ * The shop-floor scan station: a full-screen client action where operators
+ * signal empty containers.  Three inputs, one path (`_signal`):
+ *  - a keyboard-wedge scanner: the `barcodes` module turns fast keystrokes
+ *    ending with Enter into a 'barcode_scanned' event on core.bus;
+ *  - the tablet camera, through the browser's BarcodeDetector when it has one;
+ *  - typed entry (big input + "Signal" button), always there.
+ */
+var core = require('web.core');
+var session = require('web.session');
+var Widget = require('web.Widget');
+require('barcodes.BarcodeEvents');  // the singleton emitting 'barcode_scanned'
+
+var QWeb = core.qweb;
+var _t = core._t;
+
+var STORAGE_KEY = 'jit_kanban.scan_station.location_id';
+var HISTORY_SIZE = 10;
+var UNDO_SECONDS = 60;  // the server allows more (jit_kanban.undo_window_seconds)
+var DETECT_INTERVAL_MS = 300;
+var CAMERA_FORMATS = ['code_128', 'qr_code'];
+var CAMERA_REPEAT_MS = 4000;  // the same card held in front of the camera is one scan
+// [hertz, start s, length s]: a short high beep when accepted, two mid tones
+// when already signalled, a falling pair when undone, a low buzz when rejected
+var TONES = {
+    accepted: [[1320, 0, 0.15]],
+    already_signalled: [[880, 0, 0.1], [880, 0.15, 0.1]],
+    undone: [[990, 0, 0.1], [660, 0.12, 0.15]],
+    rejected: [[140, 0, 0.5]],
+};
+
+var LOOK = {
+    idle: {icon: 'fa-barcode', title: _t('Ready')},
+    busy: {icon: 'fa-spinner fa-spin', title: _t('Signalling…')},
+    accepted: {icon: 'fa-check-circle', title: _t('Signalled'), label: _t('Signalled')},
+    already_signalled: {icon: 'fa-info-circle', title: _t('Already signalled'), label: _t('Already')},
+    rejected: {icon: 'fa-times-circle', title: _t('Rejected'), label: _t('Rejected')},
+    undone: {icon: 'fa-undo', title: _t('Signal undone'), label: _t('Undone')},
+};
+
+function stopTracks(stream) {
+    stream.getTracks().forEach(function (track) { track.stop(); });
+}
+
+function capitalize(text) {
+    text = text || '';
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function cameraSupport() {
+    if (!('BarcodeDetector' in window)) {
+        return {ok: false, reason: _t('Camera not available on this device')};
+    }
+    if (!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) {
+        return {ok: false, reason: _t('Camera needs a secure (https) address')};
+    }
+    return {ok: true};
+}
+
+var ScanStation = Widget.extend({
+    template: 'jit_kanban.ScanStation',
+    events: {
+        'change .o_jit_station_location': '_onLocationChange',
+        'click .o_jit_station_signal': '_onSignalClick',
+        'keydown .o_jit_station_input': '_onInputKeydown',
+        'click .o_jit_station_undo': '_onUndoClick',
+        'click .o_jit_station_camera': '_onCameraClick',
+        'click .o_jit_station_camera_close': '_stopCamera',
+        'click .o_jit_station_exit': '_onExitClick',
+    },
+
+    init: function (parent, action) {
+        this._super.apply(this, arguments);
+        this.action = action || {};
+        this.userName = session.name;
+        this.cameraSupport = cameraSupport();
+        this.locations = [];
+        this._setLocation(this._initialLocationId());
+        this.notice = null;
+        this.history = [];
+        this.undo = null;  // {eventId, barcode, deadline}
+        this._queue = $.when();
+    },
+
+    willStart: function () {
+        var self = this;
+        var locations = this._rpc({model: 'stock.location', method: 'search_read',
+                                   domain: [['is_supermarket', '=', true]],
+                                   fields: ['id', 'display_name']}).then(function (records) {
+            self.locations = _.sortBy(records, 'display_name');
+            if (self.locationId && !_.findWhere(self.locations, {id: self.locationId})) {
+                self.notice = _.str.sprintf(
+                    _t('Location %s is not a kanban supermarket: the station is not bound.'),
+                    self.locationId);
+                self._setLocation(false);
+            }
+        });
+        return $.when(this._super.apply(this, arguments), locations);
+    },
+
+    start: function () {
+        this.$('.o_jit_station_location').html(QWeb.render('jit_kanban.ScanStation.Locations', {widget: this}));
+        this._renderPanel({kind: 'idle'});
+        this._renderHistory();
+        core.bus.on('barcode_scanned', this, this._onBarcodeScanned);
+        this._undoTimer = setInterval(this._renderUndo.bind(this), 1000);
+        this.$el.attr('data-ready', '1');
+        return this._super.apply(this, arguments);
+    },
+
+    destroy: function () {
+        core.bus.off('barcode_scanned', this, this._onBarcodeScanned);
+        clearInterval(this._undoTimer);
+        this._stopCamera();
+        if (this._audio && this._audio.close) {
+            this._audio.close();
+        }
+        this._super.apply(this, arguments);
+    },
+
+    // --- Supermarket binding: action params / context, else localStorage ---
+    _initialLocationId: function () {
+        var context = this.action.context || {};
+        var given = _.find([(this.action.params || {}).location_id, context.location_id,
+                            (context.params || {}).location_id],
+                           function (value) { return parseInt(value, 10) > 0; });
+        try {
+            return parseInt(given || window.localStorage.getItem(STORAGE_KEY), 10) || false;
+        } catch (e) {
+            return parseInt(given, 10) || false;  // private mode: not remembered
+        }
+    },
+
+    _setLocation: function (locationId) {
+        this.locationId = locationId || false;
+        try {
+            if (this.locationId) {
+                window.localStorage.setItem(STORAGE_KEY, String(this.locationId));
+            } else {
+                window.localStorage.removeItem(STORAGE_KEY);
+            }
+        } catch (e) { /* private mode: not remembered */ }
+        if (this.action.params) {  // keep a stale location_id out of the URL
+            this.action.params.location_id = this.locationId || undefined;
+        }
+    },
+
+    _onLocationChange: function (ev) {
+        this._setLocation(parseInt($(ev.currentTarget).val(), 10) || false);
+        $(ev.currentTarget).blur();  // the next scan must not type into the selector
+        this.notice = null;
+        this._renderPanel({kind: 'idle'});
+    },
+
+    _locationName: function () {
+        var location = _.findWhere(this.locations, {id: this.locationId});
+        return location ? location.display_name : false;
+    },
+
+    // --- Inputs ---
+    _onBarcodeScanned: function (barcode) {
+        if (this.$el && this.$el.is(':visible')) {  // else another action is on screen
+            this._signal(barcode);
+        }
+    },
+
+    _onSignalClick: function () {
+        var $input = this.$('.o_jit_station_input');
+        var barcode = $input.val();
+        $input.val('');
+        this._signal(barcode);
+    },
+
+    _onInputKeydown: function (ev) {
+        if (ev.which === 13) {
+            ev.preventDefault();
+            this._onSignalClick();
+        }
+    },
+
+    _onCameraClick: function () {
+        if (!this.cameraSupport.ok) {
+            this.$('.o_jit_station_input').focus();
+            this._renderPanel({kind: 'idle', text: this.cameraSupport.reason + '. ' +
+                               _t('Use the scanner or type the card number.')});
+            return;
+        }
+        if (this._stream) {
+            this._stopCamera();
+        } else {
+            this._startCamera();
+        }
+    },
+
+    _startCamera: function () {
+        var self = this;
+        var Detector = window.BarcodeDetector;
+        var supported = Detector.getSupportedFormats ? Detector.getSupportedFormats()
+            : Promise.resolve(CAMERA_FORMATS);
+        supported.then(function (formats) {
+            var wanted = _.intersection(CAMERA_FORMATS, formats);
+            if (!wanted.length) {
+                throw new Error(_t('this device cannot read Code 128 or QR codes'));
+            }
+            self._detector = new Detector({formats: wanted});
+            return navigator.mediaDevices.getUserMedia({audio: false, video: {facingMode: 'environment'}});
+        }).then(function (stream) {
+            if (self.isDestroyed()) {
+                return stopTracks(stream);
+            }
+            self._stream = stream;
+            var video = self.$('.o_jit_station_video')[0];
+            video.srcObject = stream;
+            var playing = video.play();
+            if (playing && playing.catch) {
+                playing.catch(function () { /* autoplay refused: the detector reads frames anyway */ });
+            }
+            self.$('.o_jit_station_camera_box').removeClass('o_hidden');
+            self._detectTimer = setInterval(self._detect.bind(self), DETECT_INTERVAL_MS);
+        }).catch(function (error) {
+            self._renderPanel({kind: 'rejected', title: _t('Camera could not start'),
+                               big: capitalize(error.message || String(error)),
+                               text: _t('Use the scanner or type the card number.')});
+        });
+    },
+
+    _detect: function () {
+        var self = this;
+        var video = this.$('.o_jit_station_video')[0];
+        if (this._detecting || !this._detector || !video || video.readyState < 2) {
+            return;
+        }
+        this._detecting = true;
+        this._detector.detect(video).then(function (codes) {
+            self._detecting = false;
+            var code = codes.length && codes[0].rawValue;
+            var now = Date.now();
+            if (!code || (code === self._lastCamera && now - self._lastCameraAt < CAMERA_REPEAT_MS)) {
+                return;
+            }
+            self._lastCamera = code;
+            self._lastCameraAt = now;
+            self._signal(code);
+        }).catch(function () {
+            self._detecting = false;
+        });
+    },
+
+    _stopCamera: function () {
+        clearInterval(this._detectTimer);
+        this._detectTimer = null;
+        if (this._stream) {
+            stopTracks(this._stream);
+            this._stream = null;
+        }
+        if (this.$el) {
+            this.$('.o_jit_station_camera_box').addClass('o_hidden');
+        }
+    },
+
+    _onExitClick: function () {
+        var parent = this.getParent();
+        if (parent && parent.action_stack && parent.action_stack.length > 1) {
+            parent.history_back();
+        } else {
+            window.location.href = '/web';
+        }
+    },
+
+    // --- Server calls, one at a time in scan order ---
+    _enqueue: function (job) {
+        var done = $.Deferred();
+        this._queue.always(function () {
+            job().always(function () { done.resolve(); });
+        });
+        this._queue = done;
+        return done;
+    },
+
+    _call: function (method, args, kwargs, fallback) {
+        var self = this;
+        return this._rpc({model: 'jit.kanban.card', method: method, args: args, kwargs: kwargs || {}})
+            .then(null, function (error, event) {
+                if (event && event.preventDefault) {
+                    event.preventDefault();  // no crash dialog on a kiosk
+                }
+                var message = (error && error.data && error.data.message) ||
+                    (error && error.message) || _t('the server could not be reached');
+                return $.when(_.extend({result: 'rejected', message: message}, fallback));
+            }).then(function (answer) {
+                return self.isDestroyed() ? $.Deferred() : answer;
+            });
+    },
+
+    _signal: function (barcode) {
+        var self = this;
+        barcode = $.trim(barcode || '');
+        if (!barcode) {
+            return $.when();
+        }
+        return this._enqueue(function () {
+            self._renderPanel({kind: 'busy', big: barcode});
+            return self._call('signal_barcode', [barcode], {
+                station_location_id: self.locationId || false,
+                origin: 'station',
+            }, {barcode: barcode}).then(function (answer) {
+                answer.barcode = answer.barcode || barcode;
+                self._show(answer.result, answer);
+                if (answer.result === 'accepted' && answer.event_id) {
+                    self.undo = {eventId: answer.event_id, barcode: answer.barcode,
+                                 orderName: answer.order_name,
+                                 deadline: Date.now() + UNDO_SECONDS * 1000};
+                    self._renderUndo();
+                }
+            });
+        });
+    },
+
+    _onUndoClick: function (ev) {
+        var self = this;
+        var undo = this.undo;
+        if (!undo) {
+            return;
+        }
+        $(ev.currentTarget).prop('disabled', true);
+        this._enqueue(function () {
+            return self._call('undo_signal', [undo.eventId], {}, {barcode: undo.barcode})
+                .then(function (answer) {
+                    if (self.undo === undo) {
+                        self.undo = null;
+                    }
+                    self._renderUndo();
+                    answer.withdrawn = undo.orderName;
+                    self._show(answer.result === 'accepted' ? 'undone' : 'rejected', answer);
+                });
+        });
+    },
+
+    // --- Rendering ---
+    /** Show a server answer: panel, history row and sound. */
+    _show: function (kind, answer) {
+        this._renderPanel(_.extend({kind: kind}, this._describe(kind, answer)));
+        this.history.unshift({kind: kind, time: moment().format('HH:mm:ss'),
+                              barcode: answer.barcode || '?', product: answer.product_name || '',
+                              label: LOOK[kind].label, detail: this._historyDetail(kind, answer)});
+        this.history = this.history.slice(0, HISTORY_SIZE);
+        this._renderHistory();
+        this._beep(kind);
+    },
+
+    _historyDetail: function (kind, answer) {
+        if (kind === 'accepted' || kind === 'already_signalled') {
+            return answer.order_name || this._waiting(answer);
+        }
+        if (kind === 'undone') {
+            return _t('full again');
+        }
+        return capitalize((answer.message || '').replace(' "' + answer.barcode + '"', ''));
+    },
+
+    _waiting: function (answer) {
+        var reason = (answer.waiting_reason || '').replace(/^[!\s]+/, '');
+        return reason ? _.str.sprintf(_t('Waiting: %s'), reason) : _t('Waiting for an order');
+    },
+
+    /** The words of the panel for one answer. */
+    _describe: function (kind, answer) {
+        var view = {};
+        if (kind === 'accepted' || kind === 'already_signalled') {
+            view.orderName = answer.order_name || false;
+            view.big = answer.order_name ? _.str.sprintf(_t('Order %s'), answer.order_name)
+                : this._waiting(answer);
+            view.text = kind === 'accepted' ? _t('Thank you: the container will be replenished.')
+                : capitalize(answer.message);
+        } else if (kind === 'undone') {
+            view.big = _.str.sprintf(_t('%s is full again'), answer.barcode);
+            view.text = answer.withdrawn ? _.str.sprintf(_t('Order %s is withdrawn.'), answer.withdrawn)
+                : capitalize(answer.message);
+        } else {
+            view.big = capitalize(answer.message || '');
+            view.text = _t('Nothing was ordered. Put the card aside and call your team leader if unsure.');
+        }
+        view.facts = _.filter([
+            [_t('Card'), answer.barcode, 'o_jit_station_fact_card'],
+            [_t('Product'), answer.product_name],
+            [_t('Container'), answer.quantity && (answer.quantity + ' ' + (answer.uom_name || ''))],
+            [_t('Loop'), answer.loop_name],
+            [_t('Supermarket'), answer.location_name],
+        ], function (fact) { return fact[1]; });
+        return view;
+    },
+
+    _renderPanel: function (view) {
+        var look = LOOK[view.kind];
+        view = _.defaults({}, view, {icon: look.icon, title: look.title, big: false, text: false, facts: []});
+        if (view.kind === 'idle') {
+            var bound = this._locationName();
+            view.big = _t('Scan the card of an empty container');
+            view.text = view.text || this.notice ||
+                _t('Use the scanner or the camera, or type the card number below.');
+            view.facts = [[_t('This station'), bound ||
+                           _t('All supermarkets (choose one at the top to bind the station)')]];
+        }
+        this.$('.o_jit_station_panel_box').html(QWeb.render('jit_kanban.ScanStation.Panel', {view: view}));
+    },
+
+    _renderUndo: function () {
+        var $box = this.$('.o_jit_station_undo_box');
+        var seconds = this.undo ? Math.ceil((this.undo.deadline - Date.now()) / 1000) : 0;
+        if (seconds <= 0) {
+            this.undo = null;
+            $box.empty();
+            return;
+        }
+        var $count = $box.find('.o_jit_station_undo_count');
+        if ($count.length && $box.find('.o_jit_station_undo').data('event-id') === this.undo.eventId) {
+            $count.text('(' + seconds + ' s)');
+        } else {
+            $box.html(QWeb.render('jit_kanban.ScanStation.Undo', {undo: this.undo, seconds: seconds}));
+        }
+    },
+
+    _renderHistory: function () {
+        this.$('.o_jit_station_history_box').html(
+            QWeb.render('jit_kanban.ScanStation.History', {history: this.history}));
+    },
+
+    /** WebAudio tones (no sound files): see TONES. */
+    _beep: function (kind) {
+        var tones = TONES[kind];
+        var AudioContext = window.AudioContext || window.webkitAudioContext;
+        this.$el.attr('data-last-sound', kind);
+        if (!tones || !AudioContext) {
+            return;
+        }
+        try {
+            var audio = this._audio = this._audio || new AudioContext();
+            if (audio.state === 'suspended' && audio.resume) {
+                audio.resume();
+            }
+            tones.forEach(function (tone) {
+                var oscillator = audio.createOscillator();
+                var gain = audio.createGain();
+                var start = audio.currentTime + tone[1];
+                oscillator.type = kind === 'rejected' ? 'sawtooth' : 'sine';
+                oscillator.frequency.value = tone[0];
+                gain.gain.setValueAtTime(0.0001, start);
+                gain.gain.exponentialRampToValueAtTime(0.4, start + 0.01);
+                gain.gain.exponentialRampToValueAtTime(0.0001, start + tone[2]);
+                oscillator.connect(gain);
+                gain.connect(audio.destination);
+                oscillator.start(start);
+                oscillator.stop(start + tone[2] + 0.02);
+            });
+        } catch (e) { /* no sound on this device: the panel says it all */ }
+    },
+});
+
+core.action_registry.add('jit_kanban_scan_station', ScanStation);
+
+return ScanStation;
+});
