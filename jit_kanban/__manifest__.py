@@ -28,6 +28,7 @@
         'report/jit_kanban_card_report.xml',
         'report/jit_kanban_card_templates.xml',
         'wizards/jit_kanban_card_audit_views.xml',
+        'data/jit_kanban_board_data.xml',
     ],
     'qweb': [
         'static/src/xml/scan_station.xml',

@@ -11,9 +11,12 @@ import ast
 import base64
 import collections
 import collections.abc
+import functools
 import importlib.abc
 import importlib.util
 import inspect
+import io
+import subprocess
 import sys
 import threading
 import time
@@ -260,9 +263,70 @@ def _patch_qweb(module):
     module.QWeb._base_module = _base_module
 
 
+# wkhtmltopdf binary -> True when built against wkhtmltopdf's patched Qt
+_wkhtmltopdf_patched_qt = {}
+
+
+def wkhtmltopdf_has_patched_qt(binary):
+    """Whether ``binary`` is a "with patched qt" build (``--version`` says so).
+
+    Only those take several HTML files in one run (and headers/footers)."""
+    if binary not in _wkhtmltopdf_patched_qt:
+        try:
+            out = subprocess.run([binary, '--version'], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, timeout=60).stdout
+        except (OSError, subprocess.SubprocessError):
+            return True  # unknown: let Odoo's own call report the problem
+        _wkhtmltopdf_patched_qt[binary] = b'patched qt' in out.lower()
+    return _wkhtmltopdf_patched_qt[binary]
+
+
+def _patch_ir_actions_report(module):
+    """One wkhtmltopdf run per report body on an unpatched-Qt wkhtmltopdf.
+
+    Odoo writes one HTML file per ``div.article`` (one per record) and passes
+    them all to one wkhtmltopdf run.  Debian's 0.12.6 (unpatched Qt) then
+    writes no PDF and exits with 1, which Odoo accepts: a report of several
+    records came out as a 0-page PDF.  Each body is now rendered alone (same
+    header, footer and arguments) and the PDFs are merged.  With a patched-Qt
+    binary the single run is kept: its headers are picked per body by the body
+    file's index, which a one-body run would always make 0."""
+    report_class = module.IrActionsReport
+    original = report_class._run_wkhtmltopdf
+
+    @functools.wraps(original)  # keeps @api.model's _api and __wrapped__
+    def _run_wkhtmltopdf(self, bodies, header=None, footer=None, landscape=False,
+                         specific_paperformat_args=None, set_viewport_size=False):
+        args = dict(header=header, footer=footer, landscape=landscape,
+                    specific_paperformat_args=specific_paperformat_args,
+                    set_viewport_size=set_viewport_size)
+        binary = module._get_wkhtmltopdf_bin()
+        if len(bodies) <= 1 or wkhtmltopdf_has_patched_qt(binary):
+            return original(self, bodies, **args)
+        from PyPDF2 import PdfFileReader, PdfFileWriter
+        writer = PdfFileWriter()
+        streams = []
+        for number, body in enumerate(bodies, 1):
+            pdf = original(self, [body], **args)
+            if not pdf:
+                raise module.UserError(module._(
+                    'Wkhtmltopdf produced no PDF for document %s of %s.') % (number, len(bodies)))
+            streams.append(io.BytesIO(pdf))
+            writer.appendPagesFromReader(PdfFileReader(streams[-1]))
+        merged = io.BytesIO()
+        writer.write(merged)  # reads the parts' streams: close them after
+        for stream in streams:
+            stream.close()
+        return merged.getvalue()
+    # Odoo composes the registry's model classes from this class when the
+    # registry loads: every model inheriting ir.actions.report gets it.
+    report_class._run_wkhtmltopdf = _run_wkhtmltopdf
+
+
 _post_import_patches.update({
     'odoo.tools.safe_eval': _patch_safe_eval,
     'odoo.addons.base.ir.ir_qweb.qweb': _patch_qweb,
+    'odoo.addons.base.ir.ir_actions_report': _patch_ir_actions_report,
 })
 
 

@@ -102,6 +102,11 @@ class JitKanbanLoop(models.Model):
                 loop.card_count = loop.suggested_card_count
         return True
 
+    @api.model
+    def _refresh_all_boards(self):
+        self.with_context(active_test=False).search([])._refresh_board()
+        return True
+
     def _compute_kpis(self):
         since = fields.Datetime.to_string(
             fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=KPI_DAYS))
