@@ -94,3 +94,17 @@ def odoo_server(request, output_dir):
             proc.wait(10)
         if previous_url:
             set_base_url(database, previous_url)
+
+
+@pytest.fixture(scope='session')
+def publish_screenshot():
+    """Copy a screenshot into the addon's static/description (what the README
+    and the app page show) when JIT_KANBAN_UPDATE_SCREENSHOTS=1; a normal run
+    leaves the source tree alone."""
+    import shutil
+    target = os.path.join(REPO_ROOT, 'jit_kanban', 'static', 'description')
+
+    def publish(path, name):
+        if os.environ.get('JIT_KANBAN_UPDATE_SCREENSHOTS') == '1':
+            shutil.copyfile(path, os.path.join(target, name))
+    return publish

@@ -1,14 +1,14 @@
 """The supermarket board a supervisor reads from across the room: one tile per
 loop with full / empty / ordered counts, red loops first."""
 import os
-import shutil
 
 from test_login import login
 
 RANK = {'red': 0, 'amber': 1, 'green': 2}
 
 
-def test_supermarket_board_shows_counts_by_urgency(odoo_server, page, page_errors, output_dir):
+def test_supermarket_board_shows_counts_by_urgency(odoo_server, page, page_errors, output_dir,
+                                                  publish_screenshot):
     page.set_viewport_size({'width': 1600, 'height': 900})
     login(page, odoo_server)
     page.goto('about:blank')
@@ -38,6 +38,4 @@ def test_supermarket_board_shows_counts_by_urgency(odoo_server, page, page_error
     page.goto(odoo_server + '/web#action=jit_kanban.jit_kanban_card_action')
     page.wait_for_selector('.o_jit_kanban_cards .o_jit_kanban_card')
     page.screenshot(path=os.path.join(output_dir, 'cards_board.png'))
-    description = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))), 'jit_kanban', 'static', 'description')
-    shutil.copy(shot, os.path.join(description, 'screenshot_board.png'))
+    publish_screenshot(shot, 'screenshot_board.png')

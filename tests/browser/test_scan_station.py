@@ -8,12 +8,10 @@ run and its Undo returns it, so it can run again on the same database.
 import itertools
 import json
 import os
-import shutil
 import time
 import urllib.request
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DESCRIPTION_DIR = os.path.join(REPO_ROOT, 'jit_kanban', 'static', 'description')
 STATION_ACTION = 'jit_kanban.jit_kanban_scan_station_action'
 STATION = '.o_jit_station[data-ready="1"]'
 PANEL = '.o_jit_station_panel'
@@ -122,7 +120,7 @@ def restore_card(base_url, database, admin, card_id):
 
 
 def test_operator_scans_a_card_then_undoes_it(odoo_server, page, page_errors, output_dir,
-                                              request):
+                                              request, publish_screenshot):
     database = request.config.getoption('--odoo-database')
     admin = JsonRpc(odoo_server, database, 'admin', 'admin')
     card = pick_full_card(admin)
@@ -190,11 +188,9 @@ def test_operator_scans_a_card_then_undoes_it(odoo_server, page, page_errors, ou
     page.screenshot(path=os.path.join(output_dir, 'station_undone.png'))
 
     assert page_errors == []
-    os.makedirs(DESCRIPTION_DIR, exist_ok=True)
-    shutil.copyfile(os.path.join(output_dir, 'station_accepted.png'),
-                    os.path.join(DESCRIPTION_DIR, 'screenshot_station.png'))
-    shutil.copyfile(os.path.join(output_dir, 'station_portrait.png'),
-                    os.path.join(DESCRIPTION_DIR, 'screenshot_station_portrait.png'))
+    publish_screenshot(os.path.join(output_dir, 'station_accepted.png'), 'screenshot_station.png')
+    publish_screenshot(os.path.join(output_dir, 'station_portrait.png'),
+                       'screenshot_station_portrait.png')
 
 
 def test_typed_entry_and_supermarket_memory(odoo_server, page, page_errors, output_dir,
