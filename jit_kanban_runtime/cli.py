@@ -143,6 +143,7 @@ def prepare_database(args, conn, dbname, config, demo=True):
         state = None
     if state == 'installed':
         if os.path.exists(stamp) and open(stamp).read() == fingerprint:
+            clear_pending_glue_modules(conn, dbname)
             say('database %s is up to date' % dbname)
             return
         action, what = ['-u', ADDON], 'updating %s in %s' % (ADDON, dbname)
@@ -156,9 +157,19 @@ def prepare_database(args, conn, dbname, config, demo=True):
         argv.append('--without-demo=all')
     with Step(what):
         odoo_subprocess(argv)
+    clear_pending_glue_modules(conn, dbname)
     os.makedirs(os.path.dirname(stamp), exist_ok=True)
     with open(stamp, 'w') as handle:
         handle.write(fingerprint)
+
+
+def clear_pending_glue_modules(conn, dbname):
+    """Odoo's auto-install marks the wheels' glue addons (sale_crm, pos_sale,
+    ...) 'to install' although their dependencies are not there; they can
+    never install, and while any module is pending Odoo's scheduler skips
+    the database (no cron: no scheduled kanban windows)."""
+    _pg_query(conn, dbname, "UPDATE ir_module_module SET state = 'uninstalled' "
+                            "WHERE state IN ('to install', 'to upgrade')")
 
 
 def odoo_subprocess(argv):

@@ -1,0 +1,15 @@
+"""The database `jit-kanban test`/`demo` prepared is fit for the scheduler."""
+import odoo
+from odoo.tools import config
+
+
+def test_no_module_is_left_pending_so_the_scheduler_runs():
+    with odoo.api.Environment.manage(), odoo.registry(config['db_name']).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        pending = env['ir.module.module'].search([('state', 'in', ('to install', 'to upgrade'))])
+        assert not pending, pending.mapped('name')
+        states = dict(env['ir.module.module'].search([
+            ('name', 'in', ('jit_kanban', 'mrp', 'purchase'))]).mapped(lambda m: (m.name, m.state)))
+        assert states == {'jit_kanban': 'installed', 'mrp': 'installed', 'purchase': 'installed'}
+        cron = env.ref('jit_kanban.ir_cron_jit_kanban_replenish')
+        assert cron.active and cron.interval_type == 'minutes'
