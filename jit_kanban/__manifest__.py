@@ -17,6 +17,7 @@
         'security/ir.model.access.csv',
         'data/ir_sequence_data.xml',
         'data/ir_cron_data.xml',
+        'wizards/jit_kanban_state_change_views.xml',
         'views/jit_kanban_menus.xml',
         'views/jit_kanban_loop_views.xml',
         'views/jit_kanban_card_views.xml',

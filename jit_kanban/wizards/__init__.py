@@ -1,1 +1,2 @@
 from . import jit_kanban_card_audit
+from . import jit_kanban_state_change

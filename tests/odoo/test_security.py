@@ -64,6 +64,22 @@ class TestRoles(KanbanCase):
         with self.assertRaises(AccessError):
             event.sudo(self.manager).unlink()
 
+    def test_manager_locks_a_loop_and_blocks_a_card_with_a_reason_from_the_form(self):
+        loop = self.make_loop()
+        Change = self.env['jit.kanban.state.change'].sudo(self.manager)
+        Change.with_context(active_model='jit.kanban.loop', active_ids=loop.ids).create(
+            {'reason': 'changeover'}).action_apply()
+        self.assertEqual((loop.state, loop.lock_reason), ('locked', 'changeover'))
+        card = loop.card_ids[1]
+        Change.with_context(active_model='jit.kanban.card', active_ids=card.ids,
+                            default_action='block').create({'reason': 'card torn'}).action_apply()
+        self.assertEqual(card.state, 'blocked')
+        self.assertEqual(self.events(card, 'block').reason, 'card torn')
+        with self.assertRaises(AccessError):
+            self.env['jit.kanban.state.change'].sudo(self.operator).with_context(
+                active_model='jit.kanban.card', active_ids=card.ids).create(
+                {'reason': 'x', 'state': 'full'}).action_apply()
+
 
 class TestCompanyIsolation(KanbanCase):
 
@@ -110,3 +126,4 @@ class TestCompanyIsolation(KanbanCase):
                          'accepted')
         self.assertNotIn(loop_b.card_ids[0].event_ids[:1],
                          self.env['jit.kanban.event'].sudo(self.user_a).search([]))
+
