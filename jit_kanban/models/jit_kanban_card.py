@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import engine
+from . import card_sql
+from .card_sql import ORDER_COLUMNS as ORDER_LINKS
 
 STATES = [('full', 'Full'), ('empty', 'Empty'), ('ordered', 'Ordered'), ('blocked', 'Blocked')]
 UNDO_WINDOW_PARAM = 'jit_kanban.undo_window_seconds'
@@ -103,8 +105,8 @@ class JitKanbanCard(models.Model):
         if not card:
             reason = _('unknown card barcode "%s"') % code if code else _('empty barcode')
             event = self.env['jit.kanban.event']._record(self, 'reject', origin, reason=reason, barcode=code)
-            return self._answer(engine.REJECTED, reason, event=event)
-        return card._signal(origin, station_location_id)
+            return self._answer(engine.REJECTED, reason, event_id=event.id)
+        return card._signal(origin, station_location_id, checked=True)
 
     @api.multi
     def action_signal(self):
@@ -112,27 +114,62 @@ class JitKanbanCard(models.Model):
         answers = [card._signal(origin) for card in self]
         return answers[0] if len(answers) == 1 else {'result': 'batch', 'results': answers}
 
-    def _signal(self, origin, station_location_id=False):
+    def _signal(self, origin, station_location_id=False, checked=False):
+        """The scan: lock, decide (engine), empty the card, replenish, answer.
+        SQL on the hot path (card_sql): the order is the only real cost."""
         self.ensure_one()
-        self.check_access_rule('read')
-        card = self.sudo()
-        card.loop_id._lock_rows()
-        card._lock_rows()
-        station_ok = not station_location_id or card.location_id.id == int(station_location_id)
-        decision = engine.decide_signal(card.state, card.loop_id.state, card.active,
-                                        card.loop_id.lock_reason, station_ok)
-        Event = self.env['jit.kanban.event']
-        if decision.result == engine.REJECTED:
-            event = Event._record(card, 'reject', origin, reason=decision.reason)
-            return card._answer(decision.result, decision.reason, event=event)
+        if not checked:  # signal_barcode found the card through the record rules
+            self.check_access_rule('read')
+        cr, uid = self.env.cr, self.env.uid
+        loop_id, loop_state, lock_reason = card_sql.lock_loop_of_card(cr, self.id)
+        state, active, location_id = card_sql.lock_card(cr, self.id)
+        station_ok = not station_location_id or location_id == int(station_location_id)
+        decision = engine.decide_signal(state, loop_state, active, lock_reason, station_ok)
         if decision.result == engine.ALREADY_SIGNALLED:
-            return card._answer(decision.result, decision.reason)
-        card.write({'state': engine.next_state(card.state, 'signal'), 'waiting_reason': False,
-                    'signalled_at': fields.Datetime.now(), 'signalled_by': self.env.uid,
-                    'production_id': False, 'purchase_line_id': False, 'transfer_group_id': False})
-        event = Event._record(card, 'signal', origin, from_state='full')
-        card.loop_id._replenish(origin='auto')
-        return card._answer(decision.result, None, event=event)
+            return self._answer(decision.result, decision.reason)
+        if decision.result == engine.REJECTED:
+            self.invalidate_cache(ids=self.ids)
+            event = self.env['jit.kanban.event']._record(self.sudo(), 'reject', origin,
+                                                          reason=decision.reason)
+            return self._answer(decision.result, decision.reason, event_id=event.id)
+        loop = self.env['jit.kanban.loop'].sudo().browse(loop_id)
+        now = fields.Datetime.now()
+        emptied = card_sql.set_state(
+            cr, uid, self.ids, engine.next_state(state, 'signal'), waiting_reason=None,
+            signalled_at=now, signalled_by=uid, production_id=None, purchase_line_id=None,
+            transfer_group_id=None)
+        self.invalidate_cache(ids=self.ids)
+        events = [self._event_row(emptied[0], 'signal', origin, 'full', 'empty', loop.container_qty)]
+        orders = loop._replenish(origin='auto', events=events)
+        event_ids = self.env['jit.kanban.event']._insert_rows(events).ids
+        loop._refresh_board()
+        return self._answer(decision.result, None, event_id=event_ids[0], order=orders.get(self.id))
+
+    @staticmethod
+    def _event_row(card, event_type, origin, from_state, to_state, quantity, order=None):
+        """An event row (card_sql.insert_events) from a card row of set_state."""
+        model, order_id, name = order or (None, None, None)
+        return {'event_type': event_type, 'origin': origin, 'card_id': card['id'],
+                'barcode': card['barcode'], 'loop_id': card['loop_id'],
+                'product_id': card['product_id'], 'location_id': card['location_id'],
+                'company_id': card['company_id'], 'from_state': from_state, 'to_state': to_state,
+                'quantity': quantity, 'order_model': model, 'order_id': order_id,
+                'order_name': name}
+
+    def _mark_ordered(self, origin, loop, events=None):
+        """These cards have an order now; returns {card id: (model, id, name)}."""
+        cr = self.env.cr
+        rows = card_sql.set_state(cr, self.env.uid, self.ids, 'ordered',
+                                  ordered_at=fields.Datetime.now(), waiting_reason=None)
+        self.invalidate_cache(ids=self.ids)
+        refs = card_sql.order_refs(cr, rows)
+        new_events = [self._event_row(row, 'order', origin, 'empty', 'ordered', loop.container_qty,
+                                      refs.get(row['id'])) for row in rows]
+        if events is None:
+            self.env['jit.kanban.event']._insert_rows(new_events)
+        else:
+            events.extend(new_events)
+        return refs
 
     def _lock_rows(self):
         """Row locks: a concurrent transaction that changed these cards makes
@@ -141,32 +178,26 @@ class JitKanbanCard(models.Model):
                             (tuple(self.ids),))
         self.invalidate_cache()
 
-    def _answer(self, result, reason, event=None):
+    def _answer(self, result, reason, event_id=False, order=None):
         """The JSON-able answer every signal channel returns."""
-        card = self[:1]
-        order = card._order_document() if card else None
+        facts = card_sql.card_facts(self.env.cr, self.id) if self else {}
+        if facts and order is None:
+            order = card_sql.order_refs(self.env.cr, [facts]).get(self.id)
+        model, order_id, order_name = order or (False, False, False)
         if result == engine.ACCEPTED:
-            message = (_('%s signalled: %s') % (card.barcode, order.display_name)) if order else \
-                (_('%s signalled, waiting: %s') % (card.barcode, (card.waiting_reason or '').lstrip('! ')))
+            message = _('%s signalled: %s') % (facts['barcode'], order_name) if order_name else \
+                _('%s signalled, waiting: %s') % (facts['barcode'],
+                                                  (facts['waiting_reason'] or '').lstrip('! '))
         else:
             message = reason
-        return {
-            'result': result,
-            'card_id': card.id or False,
-            'barcode': card.barcode or False,
-            'state': card.state or False,
-            'order_model': order._name if order else False,
-            'order_id': order.id if order else False,
-            'order_name': order.display_name if order else False,
-            'product_name': card.product_id.display_name or False,
-            'loop_name': card.loop_id.name or False,
-            'location_name': card.location_id.display_name or False,
-            'quantity': card.container_qty or 0.0,
-            'uom_name': card.loop_id.product_uom_id.name or False,
-            'waiting_reason': card.waiting_reason or False,
-            'event_id': event.id if event else False,
-            'message': message,
-        }
+        answer = {'card_id': False, 'barcode': False, 'state': False, 'product_name': False,
+                  'loop_name': False, 'location_name': False, 'quantity': 0.0, 'uom_name': False,
+                  'waiting_reason': False}
+        answer.update((key, value) for key, value in facts.items()
+                      if key not in ORDER_LINKS and key != 'id')
+        answer.update(result=result, order_model=model, order_id=order_id, order_name=order_name,
+                      event_id=event_id or False, message=message)
+        return answer
 
     # ------------------------------------------------------------------
     # undo, within a short window, while nothing downstream has started
@@ -234,10 +265,6 @@ class JitKanbanCard(models.Model):
     # ------------------------------------------------------------------
     # transitions driven by orders
     # ------------------------------------------------------------------
-    def _mark_ordered(self, origin):
-        self.write({'state': 'ordered', 'ordered_at': fields.Datetime.now(), 'waiting_reason': False})
-        self.env['jit.kanban.event']._record(self, 'order', origin, from_state='empty')
-
     def _fill(self, count, origin='auto'):
         """The ``count`` oldest ordered cards are full again."""
         cards = self.filtered(lambda c: c.state == 'ordered').sorted(

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from . import card_sql
 from .jit_kanban_card import STATES
 
 EVENT_TYPES = [
@@ -44,31 +45,39 @@ class JitKanbanEvent(models.Model):
 
     @api.model
     def _record(self, cards, event_type, origin, from_state=None, reason=None, barcode=None):
-        """One event per card (or one for a scan that matched no card)."""
-        Event = self.sudo()
-        events = Event
-        now = fields.Datetime.now()
-        user = self.env.uid
-        for card in cards or [None]:
-            vals = {'event_type': event_type, 'origin': origin, 'date': now, 'user_id': user,
-                    'reason': reason, 'barcode': barcode,
-                    'company_id': self.env.user.company_id.id}
-            if card is not None:
-                order = card._order_document()
-                vals.update(
-                    card_id=card.id, barcode=card.barcode, loop_id=card.loop_id.id,
-                    product_id=card.product_id.id, location_id=card.location_id.id,
-                    company_id=card.company_id.id, from_state=from_state or card.state,
-                    to_state=TARGET_STATES.get(event_type, card.state),
-                    quantity=card.container_qty,
-                    order_model=order._name if order else False,
-                    order_id=order.id if order else False,
-                    order_name=order.display_name if order else False)
+        """One event per card (or one for a scan that matched no card), in
+        one INSERT."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        if not cards:
+            rows = [{'event_type': event_type, 'origin': origin, 'reason': reason,
+                     'barcode': barcode, 'company_id': self.env.user.company_id.id}]
+        else:
+            links = [{'id': card.id, 'production_id': card.production_id.id,
+                      'purchase_line_id': card.purchase_line_id.id,
+                      'transfer_group_id': card.transfer_group_id.id} for card in cards]
+            refs = card_sql.order_refs(self.env.cr, links)
+            rows = []
+            for card in cards:
+                order = refs.get(card.id, (None, None, None))
+                row = {'event_type': event_type, 'origin': origin, 'reason': reason,
+                       'card_id': card.id, 'barcode': card.barcode, 'loop_id': card.loop_id.id,
+                       'product_id': card.product_id.id, 'location_id': card.location_id.id,
+                       'company_id': card.company_id.id, 'from_state': from_state or card.state,
+                       'to_state': TARGET_STATES.get(event_type, card.state),
+                       'quantity': card.container_qty, 'order_model': order[0],
+                       'order_id': order[1], 'order_name': order[2]}
                 if event_type == 'receive' and card.signalled_at:
-                    vals['lead_time_hours'] = (
-                        fields.Datetime.from_string(now)
-                        - fields.Datetime.from_string(card.signalled_at)).total_seconds() / 3600.0
-            events |= Event.create(vals)
+                    row['lead_time_hours'] = (
+                        now - fields.Datetime.from_string(card.signalled_at)).total_seconds() / 3600.0
+                rows.append(row)
+        return self._insert_rows(rows)
+
+    @api.model
+    def _insert_rows(self, rows):
+        """Insert event rows in one statement; the cached histories of cards
+        and loops are dropped so they show the new events."""
+        events = self.browse(card_sql.insert_events(self.env.cr, self.env.uid, rows)).sudo()
+        self.env['jit.kanban.card'].invalidate_cache(['event_ids'])
         return events
 
     @api.model

@@ -58,6 +58,7 @@ class JitKanbanLoop(models.Model):
     color = fields.Integer('Colour', default=0)
     card_ids = fields.One2many('jit.kanban.card', 'loop_id', 'Cards')
     open_order_count = fields.Integer('Open Orders', compute='_compute_open_order_count')
+    warehouse_id = fields.Many2one('stock.warehouse', readonly=True, copy=False)
     route_id = fields.Many2one('stock.location.route', 'Replenishment Route', copy=False,
                                readonly=True, ondelete='set null')
     _sql_constraints = [
@@ -202,6 +203,7 @@ class JitKanbanLoop(models.Model):
         procurement then makes the order (extended by the rule hooks)."""
         for loop in self.sudo():
             rule_vals = loop._prepare_rule_vals()
+            loop.warehouse_id = rule_vals['warehouse_id']
             if loop.route_id:
                 loop.route_id.pull_ids[:1].write(rule_vals)
                 continue

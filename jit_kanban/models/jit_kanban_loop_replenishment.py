@@ -6,6 +6,7 @@ import psycopg2
 from odoo import api, fields, models
 
 from .. import engine
+from . import card_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -41,30 +42,42 @@ class JitKanbanLoop(models.Model):
             loop._replenish(origin='manual', window_due=True)
         return True
 
-    def _replenish(self, origin='auto', window_due=False):
+    def _replenish(self, origin='auto', window_due=False, events=None):
         """Turn waiting (empty) cards into orders as the trigger policy says.
-        Returns the cards ordered.  Caller holds the loop lock."""
+        Returns {card id: (model, id, name)} of the orders made.  Caller holds
+        the loop lock.  With ``events`` the caller records the events (one
+        INSERT for a whole scan) and refreshes the board."""
         self.ensure_one()
-        Card = self.env['jit.kanban.card']
         if self.state != 'active':
-            return Card
-        waiting = Card.search([('loop_id', '=', self.id), ('state', '=', 'empty')],
-                              order='signalled_at, sequence')
-        plan = engine.plan_orders(self.trigger_policy, len(waiting), self._open_order_count(),
+            return {}
+        cr = self.env.cr
+        own_events = events is None
+        events = [] if own_events else events
+        waiting, open_orders = card_sql.waiting_cards(cr, self.id)
+        plan = engine.plan_orders(self.trigger_policy, len(waiting), open_orders,
                                   self.wip_cap, self.batch_size, window_due)
-        ordered = Card
+        Card = self.env['jit.kanban.card'].sudo()
+        orders = {}
         start = 0
         for size in plan.groups:
-            group = waiting[start:start + size]
+            orders.update(self._order_cards(Card.browse(waiting[start:start + size]), origin, events))
             start += size
-            ordered |= self._order_cards(group, origin)
         left = waiting[start:]
-        error_left = left.filtered(lambda c: c.waiting_reason and c.waiting_reason.startswith('!'))
-        (left - error_left).filtered(lambda c: c.waiting_reason != plan.waiting_reason).write(
-            {'waiting_reason': plan.waiting_reason})
-        return ordered
+        if left:
+            # a failed order keeps its reason ('! ...') until it is retried
+            cr.execute("""
+                UPDATE jit_kanban_card SET waiting_reason = %s
+                 WHERE id IN %s AND waiting_reason IS DISTINCT FROM %s
+                   AND (waiting_reason IS NULL OR waiting_reason NOT LIKE '!%%')""",
+                       (plan.waiting_reason, tuple(left), plan.waiting_reason))
+            Card.invalidate_cache(['waiting_reason'], left)
+        if own_events:
+            self.env['jit.kanban.event']._insert_rows(events)
+            if orders:
+                self._refresh_board()
+        return orders
 
-    def _order_cards(self, cards, origin):
+    def _order_cards(self, cards, origin, events):
         """One replenishment order for ``cards``.  A failure (no BoM, no vendor
         price, ...) leaves the cards empty with the reason: the signal is kept."""
         try:
@@ -80,10 +93,8 @@ class JitKanbanLoop(models.Model):
             if changed:
                 changed.write({'waiting_reason': reason})
                 self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
-            return self.env['jit.kanban.card']
-        cards.invalidate_cache()
-        cards._mark_ordered(origin)
-        return cards
+            return {}
+        return cards._mark_ordered(origin, self, events)
 
     def _run_procurement(self, cards):
         product = self.product_id
@@ -95,7 +106,7 @@ class JitKanbanLoop(models.Model):
             cards.write({'transfer_group_id': values['group_id'].id})
 
     def _procurement_values(self, cards):
-        warehouse = self.location_id._kanban_warehouse()
+        warehouse = self.warehouse_id or self.location_id._kanban_warehouse()
         values = {
             'company_id': self.company_id,
             'warehouse_id': warehouse,
