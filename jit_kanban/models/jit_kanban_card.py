@@ -156,11 +156,13 @@ class JitKanbanCard(models.Model):
                 'quantity': quantity, 'order_model': model, 'order_id': order_id,
                 'order_name': name}
 
-    def _mark_ordered(self, origin, loop, events=None):
-        """These cards have an order now; returns {card id: (model, id, name)}."""
+    def _mark_ordered(self, origin, loop, events=None, links=None):
+        """These cards have an order now (``links``: order columns not set by
+        the procurement hooks); returns {card id: (model, id, name)}."""
         cr = self.env.cr
         rows = card_sql.set_state(cr, self.env.uid, self.ids, 'ordered',
-                                  ordered_at=fields.Datetime.now(), waiting_reason=None)
+                                  ordered_at=fields.Datetime.now(), waiting_reason=None,
+                                  **(links or {}))
         self.invalidate_cache(ids=self.ids)
         refs = card_sql.order_refs(cr, rows)
         new_events = [self._event_row(row, 'order', origin, 'empty', 'ordered', loop.container_qty,

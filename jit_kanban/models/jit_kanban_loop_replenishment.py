@@ -82,7 +82,7 @@ class JitKanbanLoop(models.Model):
         price, ...) leaves the cards empty with the reason: the signal is kept."""
         try:
             with self.env.cr.savepoint():
-                self._run_procurement(cards)
+                links = self._run_procurement(cards)
         except psycopg2.OperationalError:
             raise  # concurrency: the request is retried as a whole
         except Exception as error:  # noqa: BLE001 - kept on the cards, retried by the cron
@@ -94,7 +94,7 @@ class JitKanbanLoop(models.Model):
                 changed.write({'waiting_reason': reason})
                 self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
             return {}
-        return cards._mark_ordered(origin, self, events)
+        return cards._mark_ordered(origin, self, events, links)
 
     def _run_procurement(self, cards):
         product = self.product_id
@@ -102,8 +102,8 @@ class JitKanbanLoop(models.Model):
         values = self._procurement_values(cards)
         self.env['procurement.group'].sudo().run(
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
-        if values.get('group_id'):
-            cards.write({'transfer_group_id': values['group_id'].id})
+        # a transfer is tracked by its procurement group (backorders keep it)
+        return {'transfer_group_id': values['group_id'].id} if values.get('group_id') else {}
 
     def _procurement_values(self, cards):
         warehouse = self.warehouse_id or self.location_id._kanban_warehouse()
