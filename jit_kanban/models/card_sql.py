@@ -21,20 +21,31 @@ EVENT_COLUMNS = ('event_type', 'origin', 'card_id', 'barcode', 'loop_id', 'produ
                  'order_model', 'order_id', 'order_name', 'reason', 'lead_time_hours')
 
 
-def lock_loop_of_card(cr, card_id):
-    """Write-lock the card's loop (see JitKanbanLoop._lock_rows); returns
-    (loop id, loop state, lock reason)."""
+def lock_card_and_loop(cr, card_id):
+    """Write-lock the card's loop, then row-lock the card (the LockRows step
+    runs on top of the join, so always after the loop's UPDATE: the lock
+    order of JitKanbanLoop._lock_rows).  Returns (loop id, loop state, lock
+    reason, card state, card active, card supermarket) or None."""
     cr.execute("""
-        UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC')
-         WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %s)
-        RETURNING id, state, lock_reason""", (card_id,))
+        WITH loop AS (
+            UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC')
+             WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %s)
+            RETURNING id, state, lock_reason)
+        SELECT loop.id, loop.state, loop.lock_reason, c.state, c.active, c.location_id
+          FROM jit_kanban_card c JOIN loop ON loop.id = c.loop_id
+         WHERE c.id = %s
+           FOR UPDATE OF c""", (card_id, card_id))
     return cr.fetchone()
 
 
-def lock_card(cr, card_id):
-    """Row-lock the card; returns its fresh (state, active, location id)."""
-    cr.execute('SELECT state, active, location_id FROM jit_kanban_card WHERE id = %s FOR UPDATE',
-               (card_id,))
+def shift_board(cr, loop_id, full=0, empty=0, ordered=0):
+    """Move the loop's board counts by what a scan changed (one statement
+    instead of a recount); returns the new (full, empty, ordered, urgency)."""
+    cr.execute("""
+        UPDATE jit_kanban_loop SET full_count = full_count + %s, empty_count = empty_count + %s,
+                                   ordered_count = ordered_count + %s
+         WHERE id = %s RETURNING full_count, empty_count, ordered_count, urgency""",
+               (full, empty, ordered, loop_id))
     return cr.fetchone()
 
 

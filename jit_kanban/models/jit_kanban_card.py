@@ -121,8 +121,8 @@ class JitKanbanCard(models.Model):
         if not checked:  # signal_barcode found the card through the record rules
             self.check_access_rule('read')
         cr, uid = self.env.cr, self.env.uid
-        loop_id, loop_state, lock_reason = card_sql.lock_loop_of_card(cr, self.id)
-        state, active, location_id = card_sql.lock_card(cr, self.id)
+        loop_id, loop_state, lock_reason, state, active, location_id = \
+            card_sql.lock_card_and_loop(cr, self.id)
         station_ok = not station_location_id or location_id == int(station_location_id)
         decision = engine.decide_signal(state, loop_state, active, lock_reason, station_ok)
         if decision.result == engine.ALREADY_SIGNALLED:
@@ -142,7 +142,7 @@ class JitKanbanCard(models.Model):
         events = [self._event_row(emptied[0], 'signal', origin, 'full', 'empty', loop.container_qty)]
         orders = loop._replenish(origin='auto', events=events)
         event_ids = self.env['jit.kanban.event']._insert_rows(events).ids
-        loop._refresh_board()
+        loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders))
         return self._answer(decision.result, None, event_id=event_ids[0], order=orders.get(self.id))
 
     @staticmethod

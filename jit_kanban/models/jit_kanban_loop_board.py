@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 
 from .. import engine
+from . import card_sql
 
 KPI_DAYS = 30
 
@@ -101,6 +102,16 @@ class JitKanbanLoop(models.Model):
             if loop.suggested_card_count and loop.suggested_card_count != loop.card_count:
                 loop.card_count = loop.suggested_card_count
         return True
+
+    def _shift_board(self, full=0, empty=0, ordered=0):
+        """A scan's change to the board counts, without a recount; urgency
+        is written (and red alerts raised) only when it changes."""
+        self.ensure_one()
+        counts = card_sql.shift_board(self.env.cr, self.id, full, empty, ordered)
+        self.invalidate_cache(['full_count', 'empty_count', 'ordered_count'], self.ids)
+        level = engine.urgency(counts[0], sum(counts[:3]))
+        if level != counts[3]:
+            self._refresh_board()
 
     @api.model
     def _refresh_all_boards(self):
