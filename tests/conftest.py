@@ -108,3 +108,38 @@ def publish_screenshot():
         if os.environ.get('JIT_KANBAN_UPDATE_SCREENSHOTS') == '1':
             shutil.copyfile(path, os.path.join(target, name))
     return publish
+
+
+def warm_report_assets(database, url):
+    """Generate and commit the CSS bundles of web.minimal_layout (the page
+    wkhtmltopdf loads), then check the server serves them."""
+    import re
+    import urllib.request
+    import odoo
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        View = env['ir.ui.view']
+        html = View.browse(View.get_view_id('web.minimal_layout')).render(
+            dict(subst=False, body='', base_url=url)).decode()
+        cr.commit()
+    links = re.findall(r'<link[^>]+href="([^"]+\.css)"', html)
+    assert links, 'no stylesheet in web.minimal_layout: %s' % html[:500]
+    for link in links:
+        with urllib.request.urlopen(url + link, timeout=30) as response:
+            assert response.status == 200 and len(response.read()) > 1000, \
+                'report CSS %s not served' % link
+
+
+@pytest.fixture(scope='session')
+def report_server(request, odoo_server):
+    """The test server, with the report stylesheets ready for wkhtmltopdf
+    (which fetches them, and the barcode images, over HTTP)."""
+    database = request.config.getoption('--odoo-database')
+    os.environ.setdefault('NODE_PATH', '/usr/share/nodejs')  # this process compiles the bundles
+    warm_report_assets(database, odoo_server)
+    return odoo_server
+
+
+@pytest.fixture(scope='class')
+def report_url(request, report_server):
+    request.cls.report_url = report_server

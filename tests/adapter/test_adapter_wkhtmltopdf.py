@@ -16,10 +16,8 @@ Outputs: test-output/wkhtmltopdf_*.pdf.
 """
 import io
 import os
-import re
 import subprocess
 import sys
-import urllib.request
 from unittest import mock
 
 import pytest
@@ -34,7 +32,6 @@ api_model = odoo.api.model
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUTPUT_DIR = os.path.join(REPO_ROOT, 'test-output')
-NODE_PATH = '/usr/share/nodejs'  # Debian's lessc needs the Debian node modules
 MODULE = 'odoo.addons.base.ir.ir_actions_report'
 
 
@@ -42,35 +39,6 @@ def pdf_pages(pdf):
     """Pages of a PDF; Odoo's ``_run_wkhtmltopdf`` returns b'' when
     wkhtmltopdf wrote nothing (that is 0 pages too)."""
     return PdfFileReader(io.BytesIO(pdf)).getNumPages() if pdf else 0
-
-
-def warm_report_assets(database, url):
-    """Generate and commit the CSS bundles of web.minimal_layout (the page
-    wkhtmltopdf loads) so that the server can serve them to wkhtmltopdf."""
-    with odoo.registry(database).cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        View = env['ir.ui.view']
-        html = View.browse(View.get_view_id('web.minimal_layout')).render(
-            dict(subst=False, body='', base_url=url)).decode()
-        cr.commit()
-    links = re.findall(r'<link[^>]+href="([^"]+\.css)"', html)
-    assert links, 'no stylesheet in web.minimal_layout: %s' % html[:500]
-    for link in links:
-        with urllib.request.urlopen(url + link, timeout=30) as response:
-            assert response.status == 200, 'report CSS %s not served' % link
-
-
-@pytest.fixture(scope='module')
-def report_server(request, odoo_server):
-    database = request.config.getoption('--odoo-database') or odoo.tools.config['db_name']
-    os.environ.setdefault('NODE_PATH', NODE_PATH)  # this process compiles the bundles
-    warm_report_assets(database, odoo_server)
-    return odoo_server
-
-
-@pytest.fixture(scope='class')
-def report_url(request, report_server):
-    request.cls.report_url = report_server
 
 
 def test_this_wkhtmltopdf_is_unpatched_qt_and_loses_several_files(tmp_path):

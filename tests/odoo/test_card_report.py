@@ -13,9 +13,7 @@ Outputs: test-output/cards_a6.pdf, cards_sheet.pdf and their page PNGs.
 """
 import io
 import os
-import re
 import subprocess
-import urllib.request
 
 import pytest
 from PyPDF2 import PdfFileReader
@@ -25,42 +23,6 @@ from odoo.tests.common import TransactionCase
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUTPUT_DIR = os.path.join(REPO_ROOT, 'test-output')
-NODE_PATH = '/usr/share/nodejs'  # Debian's lessc needs the Debian node modules
-
-
-def http_get(url, timeout=30):
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.status, response.headers.get('Content-Type', ''), response.read()
-
-
-def warm_report_assets(database, url):
-    """Generate and commit the CSS bundles of web.minimal_layout (the page
-    wkhtmltopdf loads), then check the server serves them."""
-    with odoo.registry(database).cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        View = env['ir.ui.view']
-        html = View.browse(View.get_view_id('web.minimal_layout')).render(
-            dict(subst=False, body='', base_url=url)).decode()
-        cr.commit()
-    links = re.findall(r'<link[^>]+href="([^"]+\.css)"', html)
-    assert links, 'no stylesheet in web.minimal_layout: %s' % html[:500]
-    for link in links:
-        status, _kind, body = http_get(url + link)
-        assert status == 200 and len(body) > 1000, 'report CSS %s not served' % link
-
-
-@pytest.fixture(scope='module')
-def report_server(request, odoo_server):
-    """The shared test server (tests/conftest.py), with the report CSS ready."""
-    database = request.config.getoption('--odoo-database') or odoo.tools.config['db_name']
-    os.environ.setdefault('NODE_PATH', NODE_PATH)  # this process compiles the bundles
-    warm_report_assets(database, odoo_server)
-    return odoo_server
-
-
-@pytest.fixture(scope='class')
-def report_url(request, report_server):
-    request.cls.report_url = report_server
 
 
 def pdf_pages(pdf):
