@@ -156,22 +156,21 @@ class JitKanbanCard(models.Model):
                 'quantity': quantity, 'order_model': model, 'order_id': order_id,
                 'order_name': name}
 
-    def _mark_ordered(self, origin, loop, events=None, links=None):
-        """These cards have an order now (``links``: order columns not set by
-        the procurement hooks); returns {card id: (model, id, name)}."""
-        cr = self.env.cr
-        rows = card_sql.set_state(cr, self.env.uid, self.ids, 'ordered',
-                                  ordered_at=fields.Datetime.now(), waiting_reason=None,
-                                  **(links or {}))
+    def _mark_ordered(self, origin, quantity, order, links, events=None):
+        """These cards have ``order`` (model, id, name) now; ``links`` are the
+        card columns that point to it.  Returns {card id: order}."""
+        rows = card_sql.set_state(self.env.cr, self.env.uid, self.ids, 'ordered',
+                                  ordered_at=fields.Datetime.now(), waiting_reason=None, **links)
         self.invalidate_cache(ids=self.ids)
-        refs = card_sql.order_refs(cr, rows)
-        new_events = [self._event_row(row, 'order', origin, 'empty', 'ordered', loop.container_qty,
-                                      refs.get(row['id'])) for row in rows]
+        for model in ('mrp.production', 'purchase.order.line', 'procurement.group'):
+            self.env[model].invalidate_cache(['jit_kanban_card_ids'])
+        new_events = [self._event_row(row, 'order', origin, 'empty', 'ordered', quantity, order)
+                      for row in rows]
         if events is None:
             self.env['jit.kanban.event']._insert_rows(new_events)
         else:
             events.extend(new_events)
-        return refs
+        return {row['id']: order for row in rows}
 
     def _lock_rows(self):
         """Row locks: a concurrent transaction that changed these cards makes

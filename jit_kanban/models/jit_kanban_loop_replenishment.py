@@ -80,9 +80,10 @@ class JitKanbanLoop(models.Model):
     def _order_cards(self, cards, origin, events):
         """One replenishment order for ``cards``.  A failure (no BoM, no vendor
         price, ...) leaves the cards empty with the reason: the signal is kept."""
+        quantity = self.container_qty
         try:
             with self.env.cr.savepoint():
-                links = self._run_procurement(cards)
+                links, ref = self._run_procurement(cards)
         except psycopg2.OperationalError:
             raise  # concurrency: the request is retried as a whole
         except Exception as error:  # noqa: BLE001 - kept on the cards, retried by the cron
@@ -94,7 +95,7 @@ class JitKanbanLoop(models.Model):
                 changed.write({'waiting_reason': reason})
                 self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
             return {}
-        return cards._mark_ordered(origin, self, events, links)
+        return cards._mark_ordered(origin, quantity, ref, links, events)
 
     def _run_procurement(self, cards):
         product = self.product_id
@@ -102,8 +103,33 @@ class JitKanbanLoop(models.Model):
         values = self._procurement_values(cards)
         self.env['procurement.group'].sudo().run(
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
-        # a transfer is tracked by its procurement group (backorders keep it)
-        return {'transfer_group_id': values['group_id'].id} if values.get('group_id') else {}
+        return self._new_order_ref(values)
+
+    def _new_order_ref(self, values):
+        """({card column: link}, (model, id, name)) of the order the procurement
+        just made, in one query.  The loop is locked, so its newest MO or PO
+        line is this one; a transfer is its procurement group (backorders
+        keep the group, so partial moves still refill the cards)."""
+        cr = self.env.cr
+        if self.replenish_method == 'manufacture':
+            cr.execute("""SELECT id, id, name FROM mrp_production WHERE jit_kanban_loop_id = %s
+                          ORDER BY id DESC LIMIT 1""", (self.id,))
+            column, model = 'production_id', 'mrp.production'
+        elif self.replenish_method == 'buy':
+            cr.execute("""
+                SELECT l.id, o.id, o.name FROM purchase_order_line l
+                  JOIN purchase_order o ON o.id = l.order_id
+                 WHERE l.id = %s OR (%s IS NULL AND l.jit_kanban_loop_id = %s)
+                 ORDER BY l.id DESC LIMIT 1""", (values.get('jit_kanban_merged_line'),
+                                                 values.get('jit_kanban_merged_line'), self.id))
+            column, model = 'purchase_line_id', 'purchase.order'
+        else:
+            group = values['group_id'].id
+            cr.execute("""SELECT %s, id, name FROM stock_picking WHERE group_id = %s
+                          ORDER BY id DESC LIMIT 1""", (group, group))
+            column, model = 'transfer_group_id', 'stock.picking'
+        link, order_id, name = cr.fetchone()
+        return {column: link}, (model, order_id, name)
 
     def _procurement_values(self, cards):
         warehouse = self.warehouse_id or self.location_id._kanban_warehouse()
@@ -120,7 +146,7 @@ class JitKanbanLoop(models.Model):
             values['bom_id'] = self.bom_id
         if self.replenish_method == 'transfer':
             values['group_id'] = self.env['procurement.group'].sudo().create({
-                'name': '%s/%s' % (self.name, ','.join(cards.mapped('barcode'))),
+                'name': self.name,
                 'move_type': 'direct',
                 'jit_kanban_loop_id': self.id,
             })

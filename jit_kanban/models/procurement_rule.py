@@ -3,17 +3,17 @@ from odoo.exceptions import UserError
 
 
 class ProcurementRule(models.Model):
-    """Kanban orders are made by Odoo's procurement; these hooks only tie the
-    order to its cards (values carry ``jit_kanban_loop`` / ``jit_kanban_cards``)."""
+    """Kanban orders are made by Odoo's procurement; these hooks only mark the
+    order with its loop (values carry ``jit_kanban_loop``).  The cards are
+    tied to it afterwards, in the statement that marks them ordered
+    (JitKanbanLoop._new_order_ref): under the loop's lock, the loop's newest
+    order is the one just made."""
     _inherit = 'procurement.rule'
 
     @staticmethod
     def _jit_kanban_link(values):
-        cards = values.get('jit_kanban_cards')
-        if not cards:
-            return {}
-        return {'jit_kanban_card_ids': [(4, card.id) for card in cards],
-                'jit_kanban_loop_id': values['jit_kanban_loop'].id}
+        loop = values.get('jit_kanban_loop')
+        return {'jit_kanban_loop_id': loop.id} if loop else {}
 
     def _prepare_mo_vals(self, product_id, product_qty, product_uom, location_id, name, origin,
                          values, bom):
@@ -43,5 +43,6 @@ class ProcurementRule(models.Model):
                                     partner):
         vals = super(ProcurementRule, self)._update_purchase_order_line(
             product_id, product_qty, product_uom, values, line, partner)
-        vals.update(self._jit_kanban_link(values))
+        if values.get('jit_kanban_loop'):
+            values['jit_kanban_merged_line'] = line.id  # merged: no new line to find
         return vals
