@@ -1,0 +1,119 @@
+"""jit_kanban performance benchmark.
+
+    jit-kanban bench [--db NAME] [-- --reps 30 --sizes 10,100,1000 ...]
+    python -m bench.run --config .jit-kanban/odoo-0.conf --db jit_kanban_bench
+
+1. Signal cost: a card signal that creates one order, against Odoo's bare
+   procurement of the same order (same route, company, warehouse, BoM).
+2. Flatness: the supermarket board, sizing, KPIs, the location counts and a
+   loop's history as loops, cards, events and stock moves grow.
+
+Nothing is committed: the factory is built inside transactions that are
+rolled back, every sample runs in a savepoint rolled back too.  Ratios,
+never absolute times, are the targets (see bench/README.md).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+from bench.factory import Factory
+from bench.flatness import bench_flat, flat_verdicts, print_flat_table
+from bench.measure import log
+from bench.session import OdooSession
+from bench.signal_cost import (METHODS, SIGNAL_TARGET, bench_signal, print_attribution,
+                               print_signal_table)
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# ----------------------------------------------------------------------
+def environment_info(env):
+    env.cr.execute('SHOW server_version')
+    pg_version = env.cr.fetchone()[0]
+
+    def git(*argv):
+        try:
+            return subprocess.check_output(('git',) + argv, cwd=REPO_ROOT,
+                                           stderr=subprocess.DEVNULL).decode().strip()
+        except Exception:  # noqa: BLE001 - informative only
+            return None
+    status = git('status', '--porcelain', '--', 'jit_kanban')
+    from jit_kanban_runtime.cli import addon_fingerprint
+    return {'addon_fingerprint': addon_fingerprint(),'date': datetime.datetime.now().isoformat(timespec='seconds'),
+            'git_commit': git('rev-parse', '--short', 'HEAD'),
+            'addon_modified_since_commit': bool(status), 'python': platform.python_version(),
+            'postgresql': pg_version, 'cpus': os.cpu_count(), 'platform': platform.platform()}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog='python -m bench.run', description=__doc__.split('\n')[0])
+    parser.add_argument('--config', default=os.environ.get('JIT_KANBAN_ODOO_CONFIG',
+                                                           os.path.join(REPO_ROOT, '.jit-kanban',
+                                                                        'odoo-0.conf')))
+    parser.add_argument('--db', default='jit_kanban_bench')
+    parser.add_argument('--reps', type=int, default=30, help='signal pairs (baseline + kanban) per method')
+    parser.add_argument('--warmup', type=int, default=2, help='warm-up pairs per block')
+    parser.add_argument('--block', type=int, default=10,
+                        help='pairs per fresh transaction (then VACUUM; see measure_signal)')
+    parser.add_argument('--methods', default=','.join(METHODS),
+                        type=lambda text: [m for m in text.split(',') if m])
+    parser.add_argument('--no-attribute', dest='attribute', action='store_false',
+                        help='skip the query capture and per-phase timing')
+    parser.add_argument('--attribute-reps', type=int, default=10)
+    parser.add_argument('--sizes', default='10,100,1000',
+                        type=lambda text: [int(s) for s in text.split(',') if s])
+    parser.add_argument('--cards-per-loop', type=int, default=4)
+    parser.add_argument('--events-per-loop', type=int, default=100)
+    parser.add_argument('--moves-per-loop', type=int, default=100,
+                        help='done stock moves out of the supermarket per loop (sizing history)')
+    parser.add_argument('--board-reps', type=int, default=15)
+    parser.add_argument('--scale-reps', type=int, default=10,
+                        help='signal pairs per method at each size (0: skip)')
+    parser.add_argument('--skip-signal', action='store_true')
+    parser.add_argument('--skip-flat', action='store_true')
+    parser.add_argument('--out', default=os.path.join(REPO_ROOT, 'bench', 'results', 'latest.json'))
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.time()
+    session = OdooSession(args.config, args.db)
+    with session.transaction() as env:
+        report = {'environment': environment_info(env), 'args': vars(args),
+                  'target_signal_ratio': SIGNAL_TARGET}
+    if not args.skip_signal:
+        signal, attribution = bench_signal(session, args)
+        report['signal'], report['attribution'] = signal, attribution
+        print_signal_table(signal)
+        print_attribution(attribution)
+    if not args.skip_flat:
+        session.vacuum()
+        with session.transaction() as env:
+            factory = Factory(env)
+            setup = factory.signal_setup()
+            rows, grown = bench_flat(env, factory, setup, args)
+        verdict = flat_verdicts(rows, grown)
+        report['flatness'], report['flatness_verdict'] = rows, verdict
+    # the summary, together at the end
+    if not args.skip_signal:
+        print_signal_table(signal)
+    if not args.skip_flat:
+        print_flat_table(rows, grown, verdict)
+    report['seconds'] = round(time.time() - started, 1)
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, 'w') as handle:
+        json.dump(report, handle, indent=1, default=str)
+    log('')
+    log('results written to %s (%.0fs; nothing was committed: every transaction rolled back)' % (
+        args.out, time.time() - started))
+    return report
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,270 @@
+"""1. Signal cost: a card signal that makes one order, against Odoo's bare
+procurement of the same order (same route, company, warehouse, BoM)."""
+import collections
+import gc
+
+from bench import measure
+from bench.factory import Factory
+from bench.measure import log
+from bench.session import rolled_back
+
+METHODS = ('manufacture', 'buy', 'transfer')
+SIGNAL_TARGET = 1.05
+# what the attribution times, inclusive, when it exists in the addon (the
+# code moves: absent ones are skipped); indentation = usual nesting
+SQL = 'py:odoo.addons.jit_kanban.models.card_sql'
+PROBES = [
+    ('jit.kanban.card', 'signal_barcode', 'signal_barcode (whole signal)'),
+    ('jit.kanban.card', '_signal', '  card._signal'),
+    (SQL, 'lock_card_and_loop', '    card_sql.lock_card_and_loop'),
+    ('jit.kanban.loop', '_lock_rows', '    loop._lock_rows'),
+    ('jit.kanban.card', '_lock_rows', '    card._lock_rows'),
+    (SQL, 'set_state', '    card_sql.set_state (all calls)'),
+    ('jit.kanban.event', '_record', '    event._record (all calls)'),
+    ('jit.kanban.loop', '_replenish', '    loop._replenish'),
+    (SQL, 'waiting_cards', '      card_sql.waiting_cards'),
+    ('jit.kanban.loop', '_open_order_count', '      loop._open_order_count'),
+    ('jit.kanban.loop', '_order_cards', '      loop._order_cards'),
+    ('jit.kanban.loop', '_procurement_values', '        loop._procurement_values'),
+    ('stock.location', '_kanban_warehouse', '          location._kanban_warehouse'),
+    ('procurement.group', 'run', '        procurement.group.run (Odoo)'),
+    ('jit.kanban.card', '_mark_ordered', '        card._mark_ordered'),
+    ('jit.kanban.event', '_insert_rows', '    event._insert_rows (all calls)'),
+    ('jit.kanban.loop', '_shift_board', '    loop._shift_board'),
+    ('jit.kanban.loop', '_refresh_board', '    loop._refresh_board (all calls)'),
+    ('jit.kanban.card', '_answer', '    card._answer'),
+    (SQL, 'card_facts', '      card_sql.card_facts'),
+    (SQL, 'order_refs', '  card_sql.order_refs (all calls)'),
+    ('jit.kanban.card', '_order_document', '  card._order_document (all calls)'),
+]
+
+
+# ----------------------------------------------------------------------
+# 1. signal cost
+# ----------------------------------------------------------------------
+class SignalCase:
+    """The two ways of making one order for one loop."""
+
+    def __init__(self, env, factory, loop):
+        self.env = env
+        self.method = loop.replenish_method
+        self.product = loop.product_id
+        self.uom = loop.product_id.uom_id
+        self.location = loop.location_id
+        self.name = loop.name
+        self.quantity = loop.container_qty
+        self.values = factory.baseline_values(loop)
+        card = loop.card_ids.filtered(lambda c: c.state == 'full').sorted('sequence')[:1]
+        if not card:
+            raise RuntimeError('loop %s has no full card' % loop.name)
+        self.barcode = card.barcode
+
+    def baseline(self):
+        self.env['procurement.group'].run(self.product, self.quantity, self.uom, self.location,
+                                          self.name, self.name, dict(self.values))
+
+    def kanban(self):
+        answer = self.env['jit.kanban.card'].signal_barcode(self.barcode)
+        if answer.get('result') != 'accepted' or not answer.get('order_id'):
+            raise RuntimeError('the %s signal made no order: %s' % (self.method, answer))
+        return answer
+
+    def order_footprint(self, func):
+        """What one call leaves behind (run in a rolled-back savepoint)."""
+        models = {'manufacture': ('mrp.production', 'product_qty'),
+                  'buy': ('purchase.order.line', 'product_qty'),
+                  'transfer': ('stock.move', 'product_uom_qty')}
+        model, qty_field = models[self.method]
+        domain = [('product_id', '=', self.product.id)]
+        with rolled_back(self.env):
+            before = set(self.env[model].search(domain).ids)
+            func()
+            new = self.env[model].search(domain).filtered(lambda r: r.id not in before)
+            return {'model': model, 'records': len(new),
+                    'quantity': sum(new.mapped(qty_field))}
+
+
+def sample(env, func, cpu=None):
+    gc.collect()
+    with rolled_back(env):
+        ms, queries, _ = measure.timed(env, func, cpu)
+    return ms, queries
+
+
+SIDES = ('baseline', 'kanban')
+
+
+def collect_pairs(env, case, reps, warmup, raw=None):
+    """``reps`` back-to-back pairs (baseline, kanban), after ``warmup`` pairs."""
+    raw = raw or {side: {'ms': [], 'queries': [], 'cpu': []} for side in SIDES}
+    for _ in range(warmup):
+        sample(env, case.baseline)
+        sample(env, case.kanban)
+    for index in range(reps):
+        # alternate the order within the pair (ABBA) so a drift hits both alike
+        order = SIDES if index % 2 == 0 else SIDES[::-1]
+        for side in order:
+            ms, count = sample(env, getattr(case, side), raw[side]['cpu'])
+            raw[side]['ms'].append(ms)
+            raw[side]['queries'].append(count)
+    return raw
+
+
+def summarize(method, raw):
+    base = measure.summary(raw['baseline']['ms'], raw['baseline']['queries'])
+    kanban = measure.summary(raw['kanban']['ms'], raw['kanban']['queries'])
+    base['cpu_median_ms'] = measure.median(raw['baseline']['cpu'])
+    kanban['cpu_median_ms'] = measure.median(raw['kanban']['cpu'])
+    paired = [k / b for k, b in zip(raw['kanban']['ms'], raw['baseline']['ms'])]
+    return {
+        'method': method,
+        'baseline': base,
+        'kanban': kanban,
+        'ratio': kanban['median_ms'] / base['median_ms'],
+        'ratio_p90': kanban['p90_ms'] / base['p90_ms'],
+        'ratio_min': kanban['min_ms'] / base['min_ms'],
+        'ratio_paired': measure.median(paired),
+        'ratio_cpu': kanban['cpu_median_ms'] / base['cpu_median_ms'],
+        'extra_ms': kanban['median_ms'] - base['median_ms'],
+        'extra_queries': kanban['queries'] - base['queries'],
+    }
+
+
+def blocks(total, size):
+    size = max(1, size)
+    return [size] * (total // size) + ([total % size] if total % size else [])
+
+
+def measure_signal(session, args, method, reps, attribute=False):
+    """Signal cost of one method.  The pairs run in blocks, each in a fresh
+    transaction (factory rebuilt, rolled back, then VACUUM): a long
+    transaction would pile up the dead rows of every rolled-back sample, and
+    Odoo's own sequential scans (stock moves by production, pickings by
+    group) would slow down sample after sample."""
+    raw, extra = None, {}
+    sizes = blocks(reps, args.block)
+    for index, count in enumerate(sizes):
+        session.vacuum()
+        with session.transaction() as env:
+            factory = Factory(env)
+            setup = factory.signal_setup()
+            case = SignalCase(env, factory, setup['loops'][method])
+            if index == 0:
+                footprints = (case.order_footprint(case.baseline),
+                              case.order_footprint(case.kanban))
+                if footprints[0] != footprints[1] or footprints[0]['records'] != 1:
+                    raise RuntimeError('%s: baseline and kanban do not make the same order: %s'
+                                       % (method, footprints))
+                extra['order'] = footprints[0]
+            raw = collect_pairs(env, case, count, args.warmup, raw)
+            if attribute and index == len(sizes) - 1:
+                extra['attribution'] = attribute_queries(env, case)
+                extra['attribution'].update(attribute_time(env, case, args.attribute_reps))
+    row = summarize(method, raw)
+    row['order'] = extra.get('order')
+    row['blocks'] = sizes
+    return row, extra.get('attribution')
+
+
+def attribute_queries(env, case):
+    """One baseline and one kanban call with every query recorded."""
+    with rolled_back(env), measure.QueryCapture() as base:
+        case.baseline()
+    with rolled_back(env), measure.QueryCapture() as kanban:
+        case.kanban()
+    outside = [row for row in kanban.rows if not row['in_procurement']]
+    inside = [row for row in kanban.rows if row['in_procurement']]
+    by_function = collections.Counter(row['kanban'] for row in outside)
+    base_shapes = collections.Counter(row['shape'] for row in base.rows)
+    inside_shapes = collections.Counter(row['shape'] for row in inside)
+    inside_diff = {shape: inside_shapes[shape] - base_shapes[shape]
+                   for shape in sorted(set(base_shapes) | set(inside_shapes))
+                   if inside_shapes[shape] != base_shapes[shape]}
+    return {
+        'baseline_queries': len(base.rows),
+        'kanban_queries': len(kanban.rows),
+        'kanban_inside_procurement': len(inside),
+        'kanban_outside_procurement': len(outside),
+        'outside_by_function': dict(by_function.most_common()),
+        'outside_by_table': dict(collections.Counter(row['shape'] for row in outside).most_common()),
+        'inside_minus_baseline_by_table': inside_diff,
+        'outside_queries': ['%s | %s' % (row['kanban'], row['query'][:160]) for row in outside],
+    }
+
+
+def attribute_time(env, case, reps):
+    """Inclusive wall and CPU time and queries of the kanban methods,
+    averaged over ``reps`` signals, and Odoo's procurement run alone."""
+    with measure.Probe(env, PROBES) as probe:
+        for _ in range(reps):
+            sample(env, case.kanban)
+    with measure.Probe(env, [('procurement.group', 'run', 'baseline run')]) as base_probe:
+        for _ in range(reps):
+            sample(env, case.baseline)
+    phases = collections.OrderedDict(
+        (label, {'ms': wall * 1000.0 / reps, 'cpu_ms': cpu * 1000.0 / reps,
+                 'queries': queries / reps, 'calls': calls / reps})
+        for label, (wall, cpu, queries, calls) in probe.stats.items())
+    wall, cpu, queries, _calls = base_probe.stats['baseline run']
+    return {'phases': phases, 'baseline_run_ms': wall * 1000.0 / reps,
+            'baseline_run_cpu_ms': cpu * 1000.0 / reps, 'baseline_run_queries': queries / reps,
+            'not_in_code': probe.missing}
+
+
+def bench_signal(session, args):
+    results, attribution = [], {}
+    for method in args.methods:
+        log('signal cost: %s (%d pairs in blocks of %d, warm-up %d per block) ...' % (
+            method, args.reps, args.block, args.warmup))
+        row, found = measure_signal(session, args, method, args.reps, attribute=args.attribute)
+        results.append(row)
+        if found:
+            attribution[method] = found
+    return results, attribution
+
+
+def print_signal_table(results, title='Signal cost'):
+    log('')
+    log('%s (medians of back-to-back pairs, each sample in a rolled-back savepoint)' % title)
+    header = '%-12s %8s %8s %9s %8s %7s | %7s %7s %7s %7s | %6s %6s %7s' % (
+        'method', 'base ms', 'base p90', 'kanban ms', 'kan p90', 'ratio', 'paired', 'min',
+        'p90', 'cpu', 'base q', 'kan q', 'extra q')
+    log(header)
+    log('-' * len(header))
+    for row in results:
+        base, kanban = row['baseline'], row['kanban']
+        verdict = 'ok' if row['ratio'] <= SIGNAL_TARGET else 'OVER'
+        log('%-12s %8.1f %8.1f %9.1f %8.1f %6.3fx | %6.3fx %6.3fx %6.3fx %6.3fx | %6d %6d %+7d  %s' % (
+            row['method'], base['median_ms'], base['p90_ms'], kanban['median_ms'],
+            kanban['p90_ms'], row['ratio'], row['ratio_paired'], row['ratio_min'],
+            row['ratio_p90'], row['ratio_cpu'], base['queries'], kanban['queries'],
+            row['extra_queries'], verdict))
+    log('target: ratio of medians <= %.2fx.  Cross-checks, kanban/baseline: paired = median of '
+        'the ratios of back-to-back pairs, min = fastest samples, p90, cpu = median CPU time of '
+        'this process (no database time, barely disturbed by other load)' % SIGNAL_TARGET)
+
+
+def print_attribution(attribution):
+    for method, data in attribution.items():
+        log('')
+        log('Where the kanban signal spends it: %s' % method)
+        log('  queries: baseline %d, kanban %d = %d inside procurement.group.run + %d around it'
+            % (data['baseline_queries'], data['kanban_queries'], data['kanban_inside_procurement'],
+               data['kanban_outside_procurement']))
+        log('  inside run minus baseline, by table: %s' % (
+            ', '.join('%s %+d' % item for item in data['inside_minus_baseline_by_table'].items())
+            or 'none'))
+        log('  around the run, by kanban function: %s' % ', '.join(
+            '%s %d' % item for item in data['outside_by_function'].items()))
+        if len(data['outside_queries']) <= 30:
+            for line in data['outside_queries']:
+                log('    %s' % line[:150])
+        log('  %-52s %8s %8s %8s %6s' % ('phase (inclusive, per signal)', 'wall ms', 'cpu ms',
+                                         'queries', 'calls'))
+        for label, phase in data['phases'].items():
+            if phase['calls']:  # probes the signal no longer goes through stay in the JSON
+                log('  %-52s %8.2f %8.2f %8.1f %6.1f' % (label, phase['ms'], phase['cpu_ms'],
+                                                       phase['queries'], phase['calls']))
+        log('  %-52s %8.2f %8.2f %8.1f' % ('baseline: procurement.group.run alone',
+                                           data['baseline_run_ms'], data['baseline_run_cpu_ms'],
+                                           data['baseline_run_queries']))
