@@ -116,12 +116,12 @@ class JitKanbanLoop(models.Model):
                           ORDER BY id DESC LIMIT 1""", (self.id,))
             column, model = 'production_id', 'mrp.production'
         elif self.replenish_method == 'buy':
+            merged = values.get('jit_kanban_merged_line')
             cr.execute("""
                 SELECT l.id, o.id, o.name FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
-                 WHERE l.id = %s OR (%s IS NULL AND l.jit_kanban_loop_id = %s)
-                 ORDER BY l.id DESC LIMIT 1""", (values.get('jit_kanban_merged_line'),
-                                                 values.get('jit_kanban_merged_line'), self.id))
+                 WHERE %s ORDER BY l.id DESC LIMIT 1""" % (
+                'l.id = %s' if merged else 'l.jit_kanban_loop_id = %s'), (merged or self.id,))
             column, model = 'purchase_line_id', 'purchase.order'
         else:
             group = values['group_id'].id

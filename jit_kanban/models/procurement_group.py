@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import fields, models, tools
 
 
 class ProcurementGroup(models.Model):
@@ -8,6 +8,12 @@ class ProcurementGroup(models.Model):
     _name = 'procurement.group'
 
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'transfer_group_id', 'Kanban Cards')
+
+    def init(self):
+        # a kanban transfer's picking is found by its group; Odoo 11 has no index there
+        if not tools.index_exists(self.env.cr, 'stock_picking_group_id_index'):
+            tools.create_index(self.env.cr, 'stock_picking_group_id_index', 'stock_picking',
+                               ['group_id'])
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()
