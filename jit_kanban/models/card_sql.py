@@ -21,21 +21,45 @@ EVENT_COLUMNS = ('event_type', 'origin', 'card_id', 'barcode', 'loop_id', 'produ
                  'order_model', 'order_id', 'order_name', 'reason', 'lead_time_hours')
 
 
+# what the operator's screen shows of a card (see _facts)
+FACTS_SELECT = """
+    c.id, c.barcode, c.state, c.waiting_reason, l.name, l.container_qty,
+    pt.name, pp.default_code, loc.complete_name, u.name,
+    c.production_id, c.purchase_line_id, c.transfer_group_id"""
+FACTS_JOIN = """
+    JOIN product_product pp ON pp.id = l.product_id
+    JOIN product_template pt ON pt.id = pp.product_tmpl_id
+    JOIN product_uom u ON u.id = pt.uom_id
+    JOIN stock_location loc ON loc.id = l.location_id"""
+
+
+def _facts(row):
+    (card_id, barcode, state, waiting, loop_name, quantity, product, code, location, uom) = row[:10]
+    return dict(zip(ORDER_COLUMNS, row[10:]), **{
+        'id': card_id,
+        'card_id': card_id, 'barcode': barcode, 'state': state, 'waiting_reason': waiting or False,
+        'loop_name': loop_name, 'quantity': quantity,
+        'product_name': '[%s] %s' % (code, product) if code else product,
+        'location_name': location, 'uom_name': uom,
+    })
+
+
 def lock_card_and_loop(cr, card_id):
     """Write-lock the card's loop, then row-lock the card (the LockRows step
     runs on top of the join, so always after the loop's UPDATE: the lock
     order of JitKanbanLoop._lock_rows).  Returns (loop id, loop state, lock
-    reason, card state, card active, card supermarket) or None."""
+    reason, card active, card supermarket, the card's facts as card_facts)."""
     cr.execute("""
-        WITH loop AS (
+        WITH l AS (
             UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC')
-             WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %s)
-            RETURNING id, state, lock_reason)
-        SELECT loop.id, loop.state, loop.lock_reason, c.state, c.active, c.location_id
-          FROM jit_kanban_card c JOIN loop ON loop.id = c.loop_id
-         WHERE c.id = %s
-           FOR UPDATE OF c""", (card_id, card_id))
-    return cr.fetchone()
+             WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %%s)
+            RETURNING id, state, lock_reason, name, container_qty, product_id, location_id)
+        SELECT l.id, l.state, l.lock_reason, c.active, c.location_id, %s
+          FROM jit_kanban_card c JOIN l ON l.id = c.loop_id %s
+         WHERE c.id = %%s
+           FOR UPDATE OF c""" % (FACTS_SELECT, FACTS_JOIN), (card_id, card_id))
+    row = cr.fetchone()
+    return row[:5] + (_facts(row[5:]),)
 
 
 def shift_board(cr, loop_id, full=0, empty=0, ordered=0):
@@ -109,24 +133,9 @@ def insert_events(cr, uid, rows):
 def card_facts(cr, card_id):
     """What the operator's screen shows of a card, in one query."""
     cr.execute("""
-        SELECT c.id, c.barcode, c.state, c.waiting_reason, l.name, l.container_qty,
-               pt.name, pp.default_code, loc.complete_name, u.name,
-               c.production_id, c.purchase_line_id, c.transfer_group_id
+        SELECT %s
           FROM jit_kanban_card c
-          JOIN jit_kanban_loop l ON l.id = c.loop_id
-          JOIN product_product pp ON pp.id = l.product_id
-          JOIN product_template pt ON pt.id = pp.product_tmpl_id
-          JOIN product_uom u ON u.id = pt.uom_id
-          JOIN stock_location loc ON loc.id = l.location_id
-         WHERE c.id = %s""", (card_id,))
+          JOIN jit_kanban_loop l ON l.id = c.loop_id %s
+         WHERE c.id = %%s""" % (FACTS_SELECT, FACTS_JOIN), (card_id,))
     row = cr.fetchone()
-    if not row:
-        return {}
-    (card_id, barcode, state, waiting, loop_name, quantity, product, code, location, uom) = row[:10]
-    return dict(zip(ORDER_COLUMNS, row[10:]), **{
-        'id': card_id,
-        'card_id': card_id, 'barcode': barcode, 'state': state, 'waiting_reason': waiting or False,
-        'loop_name': loop_name, 'quantity': quantity,
-        'product_name': '[%s] %s' % (code, product) if code else product,
-        'location_name': location, 'uom_name': uom,
-    })
+    return _facts(row) if row else {}

@@ -121,17 +121,18 @@ class JitKanbanCard(models.Model):
         if not checked:  # signal_barcode found the card through the record rules
             self.check_access_rule('read')
         cr, uid = self.env.cr, self.env.uid
-        loop_id, loop_state, lock_reason, state, active, location_id = \
+        loop_id, loop_state, lock_reason, active, location_id, facts = \
             card_sql.lock_card_and_loop(cr, self.id)
+        state = facts['state']
         station_ok = not station_location_id or location_id == int(station_location_id)
         decision = engine.decide_signal(state, loop_state, active, lock_reason, station_ok)
         if decision.result == engine.ALREADY_SIGNALLED:
-            return self._answer(decision.result, decision.reason)
+            return self._answer(decision.result, decision.reason, facts=facts)
         if decision.result == engine.REJECTED:
             self.invalidate_cache(ids=self.ids)
             event = self.env['jit.kanban.event']._record(self.sudo(), 'reject', origin,
                                                           reason=decision.reason)
-            return self._answer(decision.result, decision.reason, event_id=event.id)
+            return self._answer(decision.result, decision.reason, event_id=event.id, facts=facts)
         loop = self.env['jit.kanban.loop'].sudo().browse(loop_id)
         now = fields.Datetime.now()
         emptied = card_sql.set_state(
@@ -143,7 +144,10 @@ class JitKanbanCard(models.Model):
         orders = loop._replenish(origin='auto', events=events)
         event_ids = self.env['jit.kanban.event']._insert_rows(events).ids
         loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders))
-        return self._answer(decision.result, None, event_id=event_ids[0], order=orders.get(self.id))
+        order = orders.get(self.id)
+        # ordered: the screen's facts are known; waiting: its reason is read back
+        facts = dict(facts, state='ordered', waiting_reason=False) if order else None
+        return self._answer(decision.result, None, event_id=event_ids[0], order=order, facts=facts)
 
     @staticmethod
     def _event_row(card, event_type, origin, from_state, to_state, quantity, order=None):
@@ -179,9 +183,11 @@ class JitKanbanCard(models.Model):
                             (tuple(self.ids),))
         self.invalidate_cache()
 
-    def _answer(self, result, reason, event_id=False, order=None):
-        """The JSON-able answer every signal channel returns."""
-        facts = card_sql.card_facts(self.env.cr, self.id) if self else {}
+    def _answer(self, result, reason, event_id=False, order=None, facts=None):
+        """The JSON-able answer every signal channel returns (``facts``: the
+        card as card_sql.card_facts gives it, when the caller knows it)."""
+        if facts is None:
+            facts = card_sql.card_facts(self.env.cr, self.id) if self else {}
         if facts and order is None:
             order = card_sql.order_refs(self.env.cr, [facts]).get(self.id)
         model, order_id, order_name = order or (False, False, False)
