@@ -11,3 +11,4 @@ from . import mrp_production
 from . import purchase_order
 from . import purchase_order_line
 from . import stock_move
+from . import stock_picking

@@ -171,3 +171,11 @@ class TestOpenOrders(KanbanCase):
         self.validate(pickings[0])
         loop.invalidate_cache()
         self.assertEqual(loop.open_order_count, 1)
+
+    def test_transfer_shows_the_cards_it_refills(self):
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        self.scan(card)
+        picking = card._order_document()
+        self.assertEqual(picking.jit_kanban_loop_id, loop)
+        self.assertEqual(picking.jit_kanban_card_ids, card)
