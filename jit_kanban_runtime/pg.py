@@ -122,7 +122,8 @@ class EmbeddedCluster:
         deadline = time.time() + timeout
         while time.time() < deadline:
             result = subprocess.run([find_pg_bin('pg_isready'), '-h', self.socket_dir,
-                                     '-p', str(self.port)], stdout=subprocess.DEVNULL)
+                                     '-p', str(self.port), '-U', 'postgres', '-d', 'postgres'],
+                                    stdout=subprocess.DEVNULL)
             if result.returncode == 0:
                 return
             time.sleep(0.2)
