@@ -149,7 +149,7 @@ def prepare_database(args, conn, dbname, config, demo=True):
         action, what = ['-u', ADDON], 'updating %s in %s' % (ADDON, dbname)
     else:
         action = ['-i', ADDON]
-        what = 'installing %s with Odoo stock, mrp, purchase into %s (first time: about 3 minutes)' % (
+        what = 'installing %s with Odoo stock, mrp, purchase into %s (first time: about a minute)' % (
             ADDON, dbname)
     argv = ['-c', config, '-d', dbname, '--stop-after-init', '--log-level=info',
             '--http-port=0', '--max-cron-threads=0'] + action
