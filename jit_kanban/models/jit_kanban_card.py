@@ -20,7 +20,9 @@ class JitKanbanCard(models.Model):
     barcode = fields.Char(required=True, copy=False, index=True,
                           default=lambda self: self.env['ir.sequence'].next_by_code('jit.kanban.card'))
     active = fields.Boolean(default=True)
-    state = fields.Selection(STATES, required=True, default='full', index=True)
+    state = fields.Selection(STATES, required=True, default='full', index=True,
+                             group_expand='_expand_states')
+    loop_name = fields.Char(related='loop_id.name', readonly=True, string='Loop Reference')
     product_id = fields.Many2one(related='loop_id.product_id', store=True, readonly=True)
     location_id = fields.Many2one(related='loop_id.location_id', store=True, readonly=True,
                                   string='Supermarket')
@@ -68,6 +70,11 @@ class JitKanbanCard(models.Model):
         result = super(JitKanbanCard, self).unlink()
         loops.exists()._refresh_board()
         return result
+
+    @api.model
+    def _expand_states(self, states, domain, order):
+        """The card board shows its columns in the cycle's order, empty or not."""
+        return [key for key, _label in STATES]
 
     @api.multi
     def name_get(self):
