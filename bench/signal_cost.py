@@ -23,7 +23,6 @@ PROBES = [
     ('jit.kanban.event', '_record', '    event._record (all calls)'),
     ('jit.kanban.loop', '_replenish', '    loop._replenish'),
     (SQL, 'waiting_cards', '      card_sql.waiting_cards'),
-    ('jit.kanban.loop', '_open_order_count', '      loop._open_order_count'),
     ('jit.kanban.loop', '_order_cards', '      loop._order_cards'),
     ('jit.kanban.loop', '_procurement_values', '        loop._procurement_values'),
     ('stock.location', '_kanban_warehouse', '          location._kanban_warehouse'),

@@ -118,6 +118,11 @@ def addon_state(conn, dbname):
     return rows[0][0] if rows else 'absent'
 
 
+def stamp_path(args, dbname, conn):
+    """Where the fingerprint of the addon last installed into a database is kept."""
+    return os.path.join(home_dir(args), 'stamps', '%s-%s' % (dbname, conn.port))
+
+
 def addon_fingerprint():
     digest = hashlib.sha1()
     root = os.path.join(REPO_ROOT, ADDON)
@@ -136,7 +141,7 @@ def addon_fingerprint():
 def prepare_database(args, conn, dbname, config, demo=True):
     """Create the database with the addon, or update it when the addon changed."""
     state = addon_state(conn, dbname)
-    stamp = os.path.join(home_dir(args), 'stamps', '%s-%s' % (dbname, conn.port))
+    stamp = stamp_path(args, dbname, conn)
     fingerprint = addon_fingerprint()
     if state == 'broken':
         drop_database(conn, dbname)
@@ -274,9 +279,9 @@ def cmd_db(args):
     conn = connection(args)
     if args.action == 'drop':
         drop_database(conn, args.db)
-        for port_stamp in (os.path.join(home_dir(args), 'stamps', '%s-%s' % (args.db, conn.port)),):
-            if os.path.exists(port_stamp):
-                os.remove(port_stamp)
+        stamp = stamp_path(args, args.db, conn)
+        if os.path.exists(stamp):
+            os.remove(stamp)
         say('database %s dropped' % args.db)
     elif args.action == 'start':
         say('PostgreSQL ready at %s:%s' % (conn.host, conn.port))

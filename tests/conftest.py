@@ -142,4 +142,12 @@ def report_server(request, odoo_server):
 
 @pytest.fixture(scope='class')
 def report_url(request, report_server):
+    """For a TransactionCase class that renders PDFs: ``self.report_url``,
+    and real PDFs (pytest-odoo sets test_enable, with which Odoo returns HTML
+    unless a test report directory is configured)."""
+    import odoo
     request.cls.report_url = report_server
+    previous = odoo.tools.config.get('test_report_directory')
+    odoo.tools.config['test_report_directory'] = OUTPUT_DIR
+    yield report_server
+    odoo.tools.config['test_report_directory'] = previous

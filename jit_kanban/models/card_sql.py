@@ -44,6 +44,14 @@ def _facts(row):
     })
 
 
+TOUCH_LOOP = "UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC')"
+
+
+def touch_loops(cr, loop_ids):
+    """Write-lock loops (see JitKanbanLoop._lock_rows)."""
+    cr.execute(TOUCH_LOOP + ' WHERE id IN %s', (tuple(loop_ids),))
+
+
 def lock_card_and_loop(cr, card_id):
     """Write-lock the card's loop, then row-lock the card (the LockRows step
     runs on top of the join, so always after the loop's UPDATE: the lock
@@ -51,13 +59,12 @@ def lock_card_and_loop(cr, card_id):
     reason, card active, card supermarket, the card's facts as card_facts)."""
     cr.execute("""
         WITH l AS (
-            UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC')
-             WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %%s)
+            %s WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %%s)
             RETURNING id, state, lock_reason, name, container_qty, product_id, location_id)
         SELECT l.id, l.state, l.lock_reason, c.active, c.location_id, %s
           FROM jit_kanban_card c JOIN l ON l.id = c.loop_id %s
          WHERE c.id = %%s
-           FOR UPDATE OF c""" % (FACTS_SELECT, FACTS_JOIN), (card_id, card_id))
+           FOR UPDATE OF c""" % (TOUCH_LOOP, FACTS_SELECT, FACTS_JOIN), (card_id, card_id))
     row = cr.fetchone()
     return row[:5] + (_facts(row[5:]),)
 

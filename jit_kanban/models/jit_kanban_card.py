@@ -83,22 +83,23 @@ class JitKanbanCard(models.Model):
 
     @api.depends('production_id', 'purchase_line_id', 'transfer_group_id')
     def _compute_order(self):
+        refs = self._order_refs()
         for card in self:
-            order = card._order_document()
-            card.order_ref = order.display_name if order else False
+            card.order_ref = refs[card.id][2] if card.id in refs else False
+
+    def _order_refs(self):
+        """{card id: (model, id, name)} of each card's current order, one
+        query per kind of order (card_sql.order_refs: MO, purchase order, or
+        the transfer group's open picking)."""
+        links = [dict(id=card.id, **{column: card[column].id for column in ORDER_LINKS})
+                 for card in self if card.id]
+        return card_sql.order_refs(self.env.cr, links)
 
     def _order_document(self):
         """The current replenishment order: MO, purchase order or transfer."""
         self.ensure_one()
-        if self.production_id:
-            return self.production_id
-        if self.purchase_line_id:
-            return self.purchase_line_id.order_id
-        if self.transfer_group_id:
-            pickings = self.env['stock.picking'].search(
-                [('group_id', '=', self.transfer_group_id.id)], order='id desc')
-            return pickings.filtered(lambda p: p.state not in ('done', 'cancel'))[:1] or pickings[:1]
-        return None
+        ref = self._order_refs().get(self.id)
+        return self.env[ref[0]].browse(ref[1]) if ref else None
 
     # ------------------------------------------------------------------
     # signal: every channel (station, API, buttons) comes through here
@@ -188,7 +189,7 @@ class JitKanbanCard(models.Model):
         this one fail to serialize, and Odoo retries the request."""
         self.env.cr.execute('SELECT id FROM jit_kanban_card WHERE id IN %s FOR UPDATE',
                             (tuple(self.ids),))
-        self.invalidate_cache()
+        self.invalidate_cache(ids=self.ids)
 
     def _answer(self, result, reason, event_id=False, order=None, facts=None):
         """The JSON-able answer every signal channel returns (``facts``: the

@@ -52,10 +52,7 @@ class JitKanbanEvent(models.Model):
             rows = [{'event_type': event_type, 'origin': origin, 'reason': reason,
                      'barcode': barcode, 'company_id': self.env.user.company_id.id}]
         else:
-            links = [{'id': card.id, 'production_id': card.production_id.id,
-                      'purchase_line_id': card.purchase_line_id.id,
-                      'transfer_group_id': card.transfer_group_id.id} for card in cards]
-            refs = card_sql.order_refs(self.env.cr, links)
+            refs = cards._order_refs()
             rows = []
             for card in cards:
                 order = refs.get(card.id, (None, None, None))

@@ -23,16 +23,7 @@ class JitKanbanLoop(models.Model):
         it with a fresh snapshot, so it sees the cards the other one changed
         (two last cards of a batch scanned together still make the batch)."""
         if self.ids:
-            self.env.cr.execute("UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC') "
-                                "WHERE id IN %s", (tuple(self.ids),))
-
-    def _open_order_count(self):
-        self.ensure_one()
-        self.env.cr.execute("""
-            SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id))
-              FROM jit_kanban_card
-             WHERE loop_id = %s AND state = 'ordered' AND active""", (self.id,))
-        return self.env.cr.fetchone()[0]
+            card_sql.touch_loops(self.env.cr, self.ids)
 
     @api.multi
     def action_replenish(self):

@@ -11,13 +11,12 @@ class StockMove(models.Model):
 
     def _action_cancel(self):
         result = super(StockMove, self)._action_cancel()
-        if not self.env.context.get('jit_kanban_undo'):
-            for group in self.sudo().mapped('group_id').filtered('jit_kanban_loop_id'):
-                open_moves = self.search_count([('group_id', '=', group.id),
-                                                ('state', 'not in', ('done', 'cancel'))])
-                if not open_moves:
-                    group.jit_kanban_card_ids._back_to_empty(
-                        _('transfer %s was cancelled') % group.name)
+        groups = self.sudo().mapped('group_id').filtered('jit_kanban_loop_id')
+        if groups and not self.env.context.get('jit_kanban_undo'):
+            still_open = self.sudo().search([('group_id', 'in', groups.ids),
+                                             ('state', 'not in', ('done', 'cancel'))]).mapped('group_id')
+            for group in groups - still_open:
+                group.jit_kanban_card_ids._back_to_empty(_('transfer %s was cancelled') % group.name)
         return result
 
     def _jit_kanban_refill(self, moves):

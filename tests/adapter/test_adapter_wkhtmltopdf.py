@@ -90,9 +90,6 @@ class TestSeveralRecordsReport(TransactionCase):
 
     def setUp(self):
         super(TestSeveralRecordsReport, self).setUp()
-        # pytest-odoo sets test_enable: then Odoo returns HTML instead of a
-        # PDF unless a test report directory is configured
-        self.patch_config('test_report_directory', OUTPUT_DIR)
         self.env['ir.config_parameter'].set_param('report.url', self.report_url)
         self.module = sys.modules[MODULE]
         # Odoo's own method (without the adapter patch: the method itself,
@@ -100,10 +97,6 @@ class TestSeveralRecordsReport(TransactionCase):
         method = self.module.IrActionsReport._run_wkhtmltopdf
         self.original = getattr(method, '__wrapped__', method)
 
-    def patch_config(self, key, value):
-        previous = odoo.tools.config.get(key)
-        odoo.tools.config[key] = value
-        self.addCleanup(odoo.tools.config.__setitem__, key, previous)
 
     def save(self, pdf, filename):
         os.makedirs(OUTPUT_DIR, exist_ok=True)

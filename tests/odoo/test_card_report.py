@@ -76,15 +76,8 @@ class TestCardReport(TransactionCase):
 
     def setUp(self):
         super(TestCardReport, self).setUp()
-        # pytest-odoo sets test_enable: then Odoo returns HTML instead of a
-        # PDF unless a test report directory is configured
-        self.patch_config('test_report_directory', OUTPUT_DIR)
         self.env['ir.config_parameter'].set_param('report.url', self.report_url)
 
-    def patch_config(self, key, value):
-        previous = odoo.tools.config.get(key)
-        odoo.tools.config[key] = value
-        self.addCleanup(odoo.tools.config.__setitem__, key, previous)
 
     def render(self, xmlid, records, filename):
         pdf, kind = self.env.ref(xmlid).render_qweb_pdf(records.ids)
