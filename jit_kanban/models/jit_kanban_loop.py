@@ -96,10 +96,16 @@ class JitKanbanLoop(models.Model):
 
     @api.onchange('product_id', 'replenish_method')
     def _onchange_product_method(self):
+        self.update(self._default_sources())
+
+    def _default_sources(self):
+        """The source a loop takes when none is given: the product's first
+        vendor, or its bill of materials."""
         if self.product_id and self.replenish_method == 'buy' and not self.vendor_id:
-            self.vendor_id = self.product_id.seller_ids[:1].name
+            return {'vendor_id': self.product_id.seller_ids[:1].name}
         if self.product_id and self.replenish_method == 'manufacture' and not self.bom_id:
-            self.bom_id = self.env['mrp.bom']._bom_find(product=self.product_id)
+            return {'bom_id': self.env['mrp.bom']._bom_find(product=self.product_id)}
+        return {}
 
     @api.model
     def create(self, vals):
@@ -121,10 +127,9 @@ class JitKanbanLoop(models.Model):
 
     def _fill_defaults(self):
         for loop in self:
-            if loop.replenish_method == 'buy' and not loop.vendor_id:
-                loop.vendor_id = loop.product_id.seller_ids[:1].name
-            if loop.replenish_method == 'manufacture' and not loop.bom_id:
-                loop.bom_id = self.env['mrp.bom']._bom_find(product=loop.product_id)
+            defaults = loop._default_sources()
+            if defaults:
+                loop.write({name: record.id for name, record in defaults.items()})
 
     # ------------------------------------------------------------------
     # life cycle
