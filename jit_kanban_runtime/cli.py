@@ -343,6 +343,12 @@ def main(argv=None):
     if argv and argv[0] == 'odoo':  # raw Odoo command line, adapted
         run_odoo(argv[1:])
         return
+    if argv and argv[0] == 'gevent':
+        # a prefork server (--workers N) starts its long-polling process as
+        # `<python> <this script> gevent <its options>`; importing odoo with
+        # 'gevent' still in sys.argv makes that process evented
+        run_odoo(argv[1:])
+        return
     args = build_parser().parse_args(argv)
     try:
         args.func(args)

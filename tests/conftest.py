@@ -61,9 +61,9 @@ def output_dir():
     return OUTPUT_DIR
 
 
-@pytest.fixture(scope='session')
-def odoo_server(request, output_dir):
-    """Start Odoo on a free port for the test database; yields its base URL."""
+def start_server(request, output_dir, name, workers=0):
+    """Start Odoo on free ports for the test database; returns (url, stop).
+    ``workers`` > 0 runs Odoo's prefork server, as a factory deploys it."""
     database = request.config.getoption('--odoo-database')
     config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
     if not (database and config):
@@ -73,27 +73,59 @@ def odoo_server(request, output_dir):
     # lessc (Debian node-less) needs the Debian node modules
     env = dict(os.environ, NODE_PATH=os.environ.get('NODE_PATH') or '/usr/share/nodejs',
                ODOO_PRELOAD_ADDONS='no')
-    log_path = os.path.join(output_dir, 'odoo-server.log')
+    log_path = os.path.join(output_dir, '%s.log' % name)
+    argv = [sys.executable, '-m', 'jit_kanban_runtime', 'odoo', '-c', config, '-d', database,
+            '--http-port=%d' % port, '--db-filter=^%s$' % database, '--max-cron-threads=0',
+            '--workers=%d' % workers, '--log-level=info']
+    if workers:
+        argv += ['--longpolling-port=%d' % free_port(), '--limit-time-real=120']
     with open(log_path, 'w') as log:
-        proc = subprocess.Popen(
-            [sys.executable, '-m', 'jit_kanban_runtime', 'odoo', '-c', config, '-d', database,
-             '--http-port=%d' % port, '--db-filter=^%s$' % database, '--max-cron-threads=0',
-             '--workers=0', '--log-level=info'],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    previous_url = None
+        proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop():
+        import signal
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        except ProcessLookupError:
+            pass
     try:
         wait_for_login_page(url, proc, log_path)
+    except BaseException:
+        stop()
+        raise
+    return url, stop
+
+
+@pytest.fixture(scope='session')
+def odoo_server(request, output_dir):
+    """Odoo (threaded) for the browser tests; yields its base URL.  Reports
+    are rendered against it (web.base.url points here while it runs)."""
+    database = request.config.getoption('--odoo-database')
+    url, stop = start_server(request, output_dir, 'odoo-server')
+    previous_url = None
+    try:
         previous_url = set_base_url(database, url)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop()
         if previous_url:
             set_base_url(database, previous_url)
+
+
+@pytest.fixture(scope='session')
+def prefork_server(request, output_dir):
+    """Odoo's prefork server with two HTTP workers, as deployed in a factory:
+    what RPC and HTTP clients from outside meet."""
+    url, stop = start_server(request, output_dir, 'odoo-prefork', workers=2)
+    try:
+        yield url
+    finally:
+        stop()
 
 
 @pytest.fixture(scope='session')
