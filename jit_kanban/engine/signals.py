@@ -2,6 +2,7 @@
 from collections import namedtuple
 
 from .card_states import BLOCKED, EMPTY, FULL, ORDERED
+from .reasons import Reason
 
 ACCEPTED = 'accepted'
 ALREADY_SIGNALLED = 'already_signalled'
@@ -12,33 +13,46 @@ SignalDecision = namedtuple('SignalDecision', 'result reason')
 
 def decide_signal(card_state, loop_state, card_active=True, lock_reason=None,
                   station_location_ok=True):
-    """Decide on a scan of a card; the reason is shown to the operator."""
+    """Decide on a scan of a card; the reason (a code, see reasons.py) is
+    shown to the operator.  An archived loop is ``loop_state`` 'archived'."""
     if not card_active:
-        return SignalDecision(REJECTED, 'this card was retired from its loop')
+        return SignalDecision(REJECTED, Reason('card_retired', 'retired card: remove it from the floor'))
     if not station_location_ok:
-        return SignalDecision(REJECTED, 'this card belongs to another supermarket')
+        return SignalDecision(REJECTED, Reason('other_supermarket',
+                                               'this card belongs to another supermarket'))
     if loop_state == 'locked':
-        return SignalDecision(REJECTED, 'loop is locked%s' % (': %s' % lock_reason if lock_reason else ''))
+        if lock_reason:
+            return SignalDecision(REJECTED, Reason('loop_locked_because',
+                                                   'loop is locked: %(lock_reason)s',
+                                                   lock_reason=lock_reason))
+        return SignalDecision(REJECTED, Reason('loop_locked', 'loop is locked'))
     if loop_state != 'active':
-        return SignalDecision(REJECTED, 'loop is not active yet (%s)' % loop_state)
+        return SignalDecision(REJECTED, Reason('loop_not_active', 'loop is not active yet (%(state)s)',
+                                               state=loop_state))
     if card_state == BLOCKED:
-        return SignalDecision(REJECTED, 'card is blocked')
+        return SignalDecision(REJECTED, Reason('card_blocked', 'card is blocked'))
     if card_state in (EMPTY, ORDERED):
-        return SignalDecision(ALREADY_SIGNALLED, 'card was already signalled (%s)' % card_state)
+        return SignalDecision(ALREADY_SIGNALLED, Reason(
+            'already_signalled', 'card was already signalled (%(state)s)', state=card_state))
     if card_state == FULL:
         return SignalDecision(ACCEPTED, None)
-    return SignalDecision(REJECTED, 'unknown card state %r' % (card_state,))
+    return SignalDecision(REJECTED, Reason('unknown_state', 'unknown card state %(state)r',
+                                           state=card_state))
 
 
 def decide_undo(card_state, signalled_by, user, seconds_since_signal, window_seconds,
                 order_started=False):
     """An operator may take back their own last signal while nothing started."""
     if card_state not in (EMPTY, ORDERED):
-        return SignalDecision(REJECTED, 'card is not signalled')
+        return SignalDecision(REJECTED, Reason('not_signalled', 'card is not signalled'))
     if signalled_by != user:
-        return SignalDecision(REJECTED, 'only the operator who signalled can undo')
+        return SignalDecision(REJECTED, Reason('not_your_signal',
+                                               'only the operator who signalled can undo'))
     if seconds_since_signal > window_seconds:
-        return SignalDecision(REJECTED, 'undo window of %d s has passed' % window_seconds)
+        return SignalDecision(REJECTED, Reason('undo_window_passed',
+                                               'undo window of %(window)d s has passed',
+                                               window=window_seconds))
     if order_started:
-        return SignalDecision(REJECTED, 'its replenishment order has already started')
+        return SignalDecision(REJECTED, Reason('order_started',
+                                               'its replenishment order has already started'))
     return SignalDecision(ACCEPTED, None)

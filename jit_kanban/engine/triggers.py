@@ -7,6 +7,8 @@ A WIP cap bounds the orders open at once; cards beyond it wait, with a reason.
 """
 from collections import namedtuple
 
+from .reasons import Reason
+
 IMMEDIATE, BATCH, SCHEDULED = 'immediate', 'batch', 'scheduled'
 
 Trigger = namedtuple('Trigger', 'groups waiting_reason')
@@ -27,10 +29,10 @@ def plan_orders(policy, waiting_cards, open_orders=0, wip_cap=0, batch_size=1,
         size = max(int(batch_size or 1), 1)
         groups = [size] * (waiting_cards // size)
         if not groups:
-            return Trigger([], 'batch: %d of %d cards' % (waiting_cards, size))
+            return Trigger([], _batch_reason(waiting_cards, size))
     elif policy == SCHEDULED:
         if not window_due:
-            return Trigger([], 'scheduled: waits for the next window')
+            return Trigger([], Reason('window', 'scheduled: waits for the next window'))
         groups = [waiting_cards]
     # a cap of 0 (or less) means no cap
     capped = False
@@ -45,7 +47,12 @@ def plan_orders(policy, waiting_cards, open_orders=0, wip_cap=0, batch_size=1,
         # the cap is the reason only when it held back an order; cards left
         # over from an incomplete batch wait for the batch even below the cap
         if capped:
-            reason = 'WIP cap: %d of %d orders open' % (open_orders + len(groups), wip_cap)
+            reason = Reason('wip_cap', 'WIP cap: %(open)d of %(cap)d orders open',
+                            open=open_orders + len(groups), cap=wip_cap)
         elif policy == BATCH:
-            reason = 'batch: %d of %d cards' % (left, max(int(batch_size or 1), 1))
+            reason = _batch_reason(left, max(int(batch_size or 1), 1))
     return Trigger(groups, reason)
+
+
+def _batch_reason(waiting, size):
+    return Reason('batch', 'batch: %(waiting)d of %(size)d cards', waiting=waiting, size=size)

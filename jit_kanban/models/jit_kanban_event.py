@@ -1,15 +1,17 @@
 from odoo import api, fields, models
 
-from . import card_sql
+from . import kanban_sql
 from .jit_kanban_card import STATES
 
 EVENT_TYPES = [
-    ('signal', 'Signal'), ('undo', 'Undo'), ('order', 'Ordered'), ('receive', 'Received'),
+    ('signal', 'Signal'), ('repeat', 'Repeated scan'), ('undo', 'Undo'), ('order', 'Ordered'), ('receive', 'Received'),
     ('cancel', 'Order cancelled'), ('block', 'Blocked'), ('unblock', 'Unblocked'),
     ('correct', 'Correction'), ('reject', 'Rejected scan'), ('error', 'Order failed'),
     ('alert', 'Loop turned red'),
 ]
-ORIGINS = [('station', 'Scan station'), ('api', 'API'), ('auto', 'Automatic'), ('manual', 'Manual')]
+# where a request came from (scans: station, api, device, rpc)
+ORIGINS = [('station', 'Scan station'), ('api', 'Handheld (session)'), ('device', 'Device API'),
+           ('rpc', 'RPC'), ('auto', 'Automatic'), ('manual', 'Manual')]
 # the state a card reaches with each event (corrections and rejections keep the card's)
 TARGET_STATES = {'signal': 'empty', 'undo': 'full', 'order': 'ordered', 'receive': 'full',
                  'cancel': 'empty', 'block': 'blocked', 'unblock': 'full'}
@@ -42,6 +44,14 @@ class JitKanbanEvent(models.Model):
     quantity = fields.Float(readonly=True)
     lead_time_hours = fields.Float('Signal to Receipt (h)', group_operator='avg', readonly=True)
     reason = fields.Char(readonly=True)
+    idempotency_key = fields.Char(readonly=True, copy=False,
+                                  help="The client's key for this request: a repeat replays it.")
+    device_id = fields.Many2one('jit.kanban.device', 'Device', readonly=True, index=True)
+
+    _sql_constraints = [
+        ('idempotency_key_uniq', 'unique(user_id, idempotency_key)',
+         'A request key is used once per user.'),
+    ]
 
     @api.model
     def _record(self, cards, event_type, origin, from_state=None, reason=None, barcode=None):
@@ -73,7 +83,7 @@ class JitKanbanEvent(models.Model):
     def _insert_rows(self, rows):
         """Insert event rows in one statement; the cached histories of cards
         and loops are dropped so they show the new events."""
-        events = self.browse(card_sql.insert_events(self.env.cr, self.env.uid, rows)).sudo()
+        events = self.browse(kanban_sql.insert_events(self.env.cr, self.env.uid, rows)).sudo()
         self.env['jit.kanban.card'].invalidate_cache(['event_ids'])
         return events
 

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from . import access
+
 
 METHODS = [('manufacture', 'Manufacture'), ('buy', 'Buy'), ('transfer', 'Transfer')]
 # the procurement rule action each replenishment method runs
@@ -73,8 +75,17 @@ class JitKanbanLoop(models.Model):
     ]
 
     def _compute_open_order_count(self):
+        """Open orders: distinct documents still owing containers (ordered
+        cards) -- the same count the WIP cap holds.  One grouped read."""
+        counts = {}
+        if self.ids:
+            self.env.cr.execute("""
+                SELECT loop_id, COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id))
+                  FROM jit_kanban_card WHERE loop_id IN %s AND state = 'ordered' AND active
+                 GROUP BY loop_id""", (tuple(self.ids),))
+            counts = dict(self.env.cr.fetchall())
         for loop in self:
-            loop.open_order_count = len(loop._open_orders()) if loop.id else 0
+            loop.open_order_count = counts.get(loop.id, 0)
 
     @api.multi
     def name_get(self):
@@ -136,6 +147,7 @@ class JitKanbanLoop(models.Model):
     # ------------------------------------------------------------------
     @api.multi
     def action_activate(self):
+        access.check_manager(self.env)
         for loop in self:
             loop._check_ready()
             loop._ensure_route()
@@ -144,21 +156,20 @@ class JitKanbanLoop(models.Model):
         return True
 
     def _open_orders(self):
-        """Replenishment orders of this loop that are not finished yet."""
+        """The documents people open for this loop's open orders."""
         self.ensure_one()
-        if self.replenish_method == 'manufacture':
-            return self.env['mrp.production'].search([
-                ('jit_kanban_loop_id', '=', self.id), ('state', 'not in', ('done', 'cancel'))])
-        if self.replenish_method == 'buy':
-            lines = self.env['purchase.order.line'].search([
-                ('jit_kanban_loop_id', '=', self.id), ('order_id.state', '!=', 'cancel')])
-            return lines.filtered(lambda l: l.qty_received < l.product_qty).mapped('order_id')
-        return self.env['stock.picking'].search([
-            ('group_id.jit_kanban_loop_id', '=', self.id), ('state', 'not in', ('done', 'cancel'))])
+        Documents = self.env['jit.kanban.orders']._document_model(self.replenish_method)
+        cards = self.card_ids.filtered(lambda c: c.state == 'ordered')
+        return cards.mapped(Documents._jit_kanban_card_column)._jit_kanban_shown()
 
     @api.multi
     def action_open_orders(self):
-        orders = self._open_orders()
+        self.ensure_one()
+        Documents = self.env['jit.kanban.orders']._document_model(self.replenish_method)
+        shown = self.env[Documents._jit_kanban_shown_model]
+        if not shown.check_access_rights('read', raise_exception=False):
+            raise UserError(_('You have no access to %s: ask a manager.') % shown._description)
+        orders = self.sudo()._open_orders()
         return {
             'type': 'ir.actions.act_window', 'name': _('Open orders of %s') % self.name,
             'res_model': orders._name, 'view_mode': 'tree,form',
@@ -167,10 +178,19 @@ class JitKanbanLoop(models.Model):
 
     @api.multi
     def action_lock(self, reason=None):
+        access.check_manager(self.env)
         reason = reason or self.env.context.get('lock_reason')
-        for loop in self:
-            loop.write({'state': 'locked', 'lock_reason': reason or loop.lock_reason or _('locked by a manager')})
+        for lock_reason, loops in self._group_by(
+                lambda loop: reason or loop.lock_reason or _('locked by a manager')):
+            loops.write({'state': 'locked', 'lock_reason': lock_reason})
         return True
+
+    def _group_by(self, key):
+        groups = {}
+        for loop in self:
+            groups.setdefault(key(loop), self.browse())
+            groups[key(loop)] |= loop
+        return groups.items()
 
     @api.multi
     def action_unlock(self):
@@ -222,23 +242,20 @@ class JitKanbanLoop(models.Model):
 
     def _prepare_rule_vals(self):
         warehouse = self.location_id._kanban_warehouse()
-        if self.replenish_method == 'manufacture':
-            picking_type = self.production_picking_type_id or warehouse.manu_type_id
-        elif self.replenish_method == 'buy':
-            picking_type = self.location_id._kanban_receipt_type()
-        else:
-            picking_type = self.transfer_picking_type_id or warehouse.int_type_id
+        Documents = self.env['jit.kanban.orders']._document_model(self.replenish_method)
+        picking_type = Documents._jit_kanban_picking_type(self, warehouse)
         if not picking_type:
             raise UserError(_('No operation type to %s %s into %s.') % (
                 self.replenish_method, self.product_id.display_name, self.location_id.display_name))
+        transfer = self.replenish_method == 'transfer'
         return {
             'name': _('Kanban %s') % self.name,
             'action': RULE_ACTIONS[self.replenish_method],
             'location_id': self.location_id.id,
-            'location_src_id': self.source_location_id.id if self.replenish_method == 'transfer' else False,
+            'location_src_id': self.source_location_id.id if transfer else False,
             'picking_type_id': picking_type.id,
             'procure_method': 'make_to_stock',
-            'group_propagation_option': 'propagate' if self.replenish_method == 'transfer' else 'none',
+            'group_propagation_option': 'propagate' if transfer else 'none',
             'warehouse_id': warehouse.id,
             'company_id': self.company_id.id,
         }

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 
 from .. import engine
-from . import card_sql
+from . import access, kanban_sql
 
 KPI_DAYS = 30
 
@@ -36,9 +36,10 @@ class JitKanbanLoop(models.Model):
                                        digits=(16, 1))
     kpi_stockouts = fields.Integer('Times Red (30 days)', compute='_compute_kpis')
 
-    def _refresh_board(self):
+    def _refresh_board(self, cards_changed=True):
         """Recount the cards of these loops (one query) and store the board
-        figures and urgency (one query)."""
+        figures and urgency (one query); the loop row is written either way,
+        which is what makes concurrent card changes serialize (lock_loops)."""
         if not self.ids:
             return
         self.env.cr.execute("""
@@ -61,10 +62,12 @@ class JitKanbanLoop(models.Model):
         self.env.cr.execute("""
             UPDATE jit_kanban_loop l
                SET full_count = v.n_full, empty_count = v.n_empty, ordered_count = v.n_ordered,
-                   blocked_count = v.n_blocked, urgency = v.urgency, urgency_rank = v.rank
+                   blocked_count = v.n_blocked, urgency = v.urgency, urgency_rank = v.rank,
+                   last_signal_at = CASE WHEN %s THEN (now() at time zone 'UTC')
+                                         ELSE l.last_signal_at END
               FROM (VALUES %s) AS v(id, n_full, n_empty, n_ordered, n_blocked, urgency, rank)
-             WHERE l.id = v.id""" % ', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(rows)),
-                            [value for row in rows for value in row])
+             WHERE l.id = v.id""" % ('%s', ', '.join(['(%s, %s, %s, %s, %s, %s, %s)'] * len(rows))),
+                            [bool(cards_changed)] + [value for row in rows for value in row])
         self.invalidate_cache(['full_count', 'empty_count', 'ordered_count', 'blocked_count',
                                'urgency', 'urgency_rank'], self.ids)
         if turned_red:
@@ -98,6 +101,7 @@ class JitKanbanLoop(models.Model):
 
     @api.multi
     def action_apply_sizing(self):
+        access.check_manager(self.env)
         for loop in self:
             if loop.suggested_card_count and loop.suggested_card_count != loop.card_count:
                 loop.card_count = loop.suggested_card_count
@@ -107,7 +111,7 @@ class JitKanbanLoop(models.Model):
         """A scan's change to the board counts, without a recount; urgency
         is written (and red alerts raised) only when it changes."""
         self.ensure_one()
-        counts = card_sql.shift_board(self.env.cr, self.id, full, empty, ordered)
+        counts = kanban_sql.shift_board(self.env.cr, self.id, full, empty, ordered)
         self.invalidate_cache(['full_count', 'empty_count', 'ordered_count'], self.ids)
         level = engine.urgency(counts[0], sum(counts[:3]))
         if level != counts[3]:
@@ -115,7 +119,7 @@ class JitKanbanLoop(models.Model):
 
     @api.model
     def _refresh_all_boards(self):
-        self.with_context(active_test=False).search([])._refresh_board()
+        self.with_context(active_test=False).search([])._refresh_board(cards_changed=False)
         return True
 
     def _compute_kpis(self):

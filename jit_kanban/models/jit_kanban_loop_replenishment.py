@@ -3,10 +3,11 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from .. import engine
-from . import card_sql
+from . import access, kanban_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -16,19 +17,16 @@ class JitKanbanLoop(models.Model):
     _inherit = 'jit.kanban.loop'
 
     def _lock_rows(self):
-        """Serialize everything that changes the cards of a loop.  Always loop
-        first, then its cards: one order on every path, so none deadlocks.
-        The row is *written*, not only locked: under REPEATABLE READ a
-        transaction that waited here then fails to serialize and Odoo retries
-        it with a fresh snapshot, so it sees the cards the other one changed
-        (two last cards of a batch scanned together still make the batch)."""
-        if self.ids:
-            card_sql.touch_loops(self.env.cr, self.ids)
+        """Serialize everything that changes the cards of a loop: loop rows
+        first, then its cards, on every path (kanban_sql.lock_loops)."""
+        kanban_sql.lock_loops(self.env.cr, self.ids)
 
     @api.multi
     def action_replenish(self):
         """Order what waits now (a manager's button; also the cron)."""
-        for loop in self.filtered(lambda l: l.state == 'active'):
+        access.check_manager(self.env)
+        access.check_records(self, 'write')
+        for loop in self.filtered(lambda l: l.state == 'active').sudo():
             loop._lock_rows()
             loop._replenish(origin='manual', window_due=True)
         return True
@@ -44,7 +42,7 @@ class JitKanbanLoop(models.Model):
         cr = self.env.cr
         own_events = events is None
         events = [] if own_events else events
-        waiting, open_orders = card_sql.waiting_cards(cr, self.id)
+        waiting, open_orders = kanban_sql.waiting_cards(cr, self.id)
         plan = engine.plan_orders(self.trigger_policy, len(waiting), open_orders,
                                   self.wip_cap, self.batch_size, window_due)
         Card = self.env['jit.kanban.card'].sudo()
@@ -55,12 +53,12 @@ class JitKanbanLoop(models.Model):
             start += size
         left = waiting[start:]
         if left:
-            # a failed order keeps its reason ('! ...') until it is retried
+            # a failed order keeps its own reason until it is retried
+            reason = self.env['jit.kanban.reason']._text(plan.waiting_reason) or None
             cr.execute("""
                 UPDATE jit_kanban_card SET waiting_reason = %s
-                 WHERE id IN %s AND waiting_reason IS DISTINCT FROM %s
-                   AND (waiting_reason IS NULL OR waiting_reason NOT LIKE '!%%')""",
-                       (plan.waiting_reason, tuple(left), plan.waiting_reason))
+                 WHERE id IN %s AND waiting_reason IS DISTINCT FROM %s AND NOT order_failed""",
+                       (reason, tuple(left), reason))
             Card.invalidate_cache(['waiting_reason'], left)
         if own_events:
             self.env['jit.kanban.event']._insert_rows(events)
@@ -69,58 +67,36 @@ class JitKanbanLoop(models.Model):
         return orders
 
     def _order_cards(self, cards, origin, events):
-        """One replenishment order for ``cards``.  A failure (no BoM, no vendor
-        price, ...) leaves the cards empty with the reason: the signal is kept."""
-        quantity = self.container_qty
+        """One replenishment order for ``cards``.  What a person can fix (no
+        BoM, no vendor price, no route) leaves the cards empty with the
+        reason, and the cron tries again; anything else is logged as an
+        error, with the signal kept all the same."""
         try:
             with self.env.cr.savepoint():
-                links, ref = self._run_procurement(cards)
+                self._run_procurement(cards)
+                return cards._mark_ordered(origin, self.container_qty, events)
+        except (UserError, ValidationError) as error:
+            message = error.name
+            _logger.info('kanban loop %s: order not created: %s', self.name, message)
         except psycopg2.OperationalError:
             raise  # concurrency: the request is retried as a whole
-        except Exception as error:  # noqa: BLE001 - kept on the cards, retried by the cron
-            message = getattr(error, 'name', None) or str(error)
-            _logger.info('kanban loop %s: order not created: %s', self.name, message)
-            reason = '! %s' % message
-            changed = cards.filtered(lambda c: c.waiting_reason != reason)
-            if changed:
-                changed.write({'waiting_reason': reason})
-                self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
-            return {}
-        return cards._mark_ordered(origin, quantity, ref, links, events)
+        except Exception:  # noqa: BLE001 - the scan is kept; the error is logged loudly
+            _logger.exception('kanban loop %s: order failed', self.name)
+            message = _('the order could not be made (see the server log)')
+        cards.invalidate_cache(ids=cards.ids)
+        changed = cards.filtered(lambda c: c.waiting_reason != message or not c.order_failed)
+        if changed:
+            changed.write({'waiting_reason': message, 'order_failed': True})
+            self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
+        return {}
 
     def _run_procurement(self, cards):
+        """Odoo's procurement makes the order; its hooks link the cards."""
         product = self.product_id
         quantity = engine.order_quantity(len(cards), self.container_qty)
-        values = self._procurement_values(cards)
         self.env['procurement.group'].sudo().run(
-            product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
-        return self._new_order_ref(values)
-
-    def _new_order_ref(self, values):
-        """({card column: link}, (model, id, name)) of the order the procurement
-        just made, in one query.  The loop is locked, so its newest MO or PO
-        line is this one; a transfer is its procurement group (backorders
-        keep the group, so partial moves still refill the cards)."""
-        cr = self.env.cr
-        if self.replenish_method == 'manufacture':
-            cr.execute("""SELECT id, id, name FROM mrp_production WHERE jit_kanban_loop_id = %s
-                          ORDER BY id DESC LIMIT 1""", (self.id,))
-            column, model = 'production_id', 'mrp.production'
-        elif self.replenish_method == 'buy':
-            merged = values.get('jit_kanban_merged_line')
-            cr.execute("""
-                SELECT l.id, o.id, o.name FROM purchase_order_line l
-                  JOIN purchase_order o ON o.id = l.order_id
-                 WHERE %s ORDER BY l.id DESC LIMIT 1""" % (
-                'l.id = %s' if merged else 'l.jit_kanban_loop_id = %s'), (merged or self.id,))
-            column, model = 'purchase_line_id', 'purchase.order'
-        else:
-            group = values['group_id'].id
-            cr.execute("""SELECT %s, id, name FROM stock_picking WHERE group_id = %s
-                          ORDER BY id DESC LIMIT 1""", (group, group))
-            column, model = 'transfer_group_id', 'stock.picking'
-        link, order_id, name = cr.fetchone()
-        return {column: link}, (model, order_id, name)
+            product, quantity, product.uom_id, self.location_id, self.name, self.name,
+            self._procurement_values(cards))
 
     def _procurement_values(self, cards):
         warehouse = self.warehouse_id or self.location_id._kanban_warehouse()
@@ -136,20 +112,23 @@ class JitKanbanLoop(models.Model):
         if self.replenish_method == 'manufacture' and self.bom_id:
             values['bom_id'] = self.bom_id
         if self.replenish_method == 'transfer':
-            values['group_id'] = self.env['procurement.group'].sudo().create({
-                'name': self.name,
-                'move_type': 'direct',
-                'jit_kanban_loop_id': self.id,
-            })
+            Group = self.env['procurement.group'].sudo()
+            values['group_id'] = Group.create(dict(
+                Group._jit_kanban_link_vals(values), name=self.name, move_type='direct'))
         return values
 
     @api.model
     def _cron_replenish(self):
         """Scheduled windows, batches and cards left waiting (WIP cap, errors,
-        cancelled orders).  One savepoint per loop: a broken loop never stops
-        the others; the cron's own transaction commits at its end."""
+        cancelled orders): only loops with waiting cards are locked, one
+        savepoint each, so a broken loop never stops the others and scans of
+        loops with nothing to do are never blocked."""
         now = fields.Datetime.now()
-        for loop in self.search([('state', '=', 'active')]):
+        self.env.cr.execute("""
+            SELECT DISTINCT l.id FROM jit_kanban_loop l
+              JOIN jit_kanban_card c ON c.loop_id = l.id AND c.state = 'empty' AND c.active
+             WHERE l.state = 'active' AND l.active ORDER BY l.id""")
+        for loop in self.browse([row[0] for row in self.env.cr.fetchall()]):
             due = loop.trigger_policy != 'scheduled' or not loop.next_window or loop.next_window <= now
             try:
                 with self.env.cr.savepoint():
@@ -158,6 +137,8 @@ class JitKanbanLoop(models.Model):
                     if loop.trigger_policy == 'scheduled' and due:
                         loop.next_window = fields.Datetime.to_string(
                             fields.Datetime.from_string(now) + timedelta(minutes=max(loop.schedule_minutes, 1)))
+            except psycopg2.OperationalError:
+                raise
             except Exception:  # noqa: BLE001 - logged, the next loop goes on
                 _logger.exception('kanban loop %s could not be replenished', loop.name)
         return True

@@ -1,20 +1,69 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .. import engine
 
+# the document each replenishment method makes; everything else about a
+# kind of order is asked of that document's class
+DOCUMENT_MODELS = {
+    'manufacture': 'mrp.production',
+    'buy': 'purchase.order.line',
+    'transfer': 'procurement.group',
+}
+
 
 class JitKanbanOrderMixin(models.AbstractModel):
-    """What a replenishment document (MO, purchase line, transfer group)
-    knows of its cards: the loop, and how many of its cards it has filled.
-    Each document says how much of the product it has delivered so far."""
+    """A replenishment document (MO, purchase line, transfer group): the
+    loop and cards it was made for, how much it delivered, whether it has
+    started, and how a card's share is taken back out of it.  Each document
+    class says these once; loops, cards, undo and reports ask it."""
     _name = 'jit.kanban.order.mixin'
     _description = 'Kanban Replenishment Document'
+
+    # the card column pointing at this document, and what people call "the
+    # order" (model, and SQL naming it for link ids: link id, id, name)
+    _jit_kanban_card_column = None
+    _jit_kanban_shown_model = None
+    _jit_kanban_name_query = None
 
     jit_kanban_loop_id = fields.Many2one('jit.kanban.loop', 'Kanban Loop', index=True,
                                          readonly=True, copy=False)
     jit_kanban_filled_cards = fields.Integer(readonly=True, copy=False)
 
+    @api.model
+    def _jit_kanban_link_vals(self, values):
+        """Values tying a new (or merged) document to the loop and cards of
+        the procurement ``values`` (the procurement hooks add them)."""
+        loop, cards = values.get('jit_kanban_loop'), values.get('jit_kanban_cards')
+        if not loop:
+            return {}
+        vals = {'jit_kanban_loop_id': loop.id}
+        if cards:
+            vals['jit_kanban_card_ids'] = [(4, card_id) for card_id in cards.ids]
+        return vals
+
+    def _jit_kanban_shown(self):
+        """The record people open for this order (MO, purchase order, picking)."""
+        raise NotImplementedError
+
+    def _jit_kanban_started(self):
+        """Has work on it begun (then a signal can no longer be undone)?"""
+        raise NotImplementedError
+
+    def _jit_kanban_withdraw(self):
+        """Take the order back (undo of its only card's signal)."""
+        raise NotImplementedError
+
     def _jit_kanban_received_qty(self):
+        raise NotImplementedError
+
+    @api.model
+    def _jit_kanban_picking_type(self, loop, warehouse):
+        """The operation type the loop's procurement rule uses."""
+        raise NotImplementedError
+
+    @api.model
+    def _jit_kanban_label(self):
+        """The method's word printed on the card (MAKE, BUY, MOVE)."""
         raise NotImplementedError
 
     def _jit_kanban_refill(self):
@@ -36,3 +85,29 @@ class JitKanbanOrderMixin(models.AbstractModel):
                 document.jit_kanban_filled_cards += count
                 loops |= loop
         return loops
+
+
+class JitKanbanOrders(models.AbstractModel):
+    """The three kinds of document, for code that meets all of them."""
+    _name = 'jit.kanban.orders'
+    _description = 'Kanban Replenishment Documents'
+
+    @api.model
+    def _document_model(self, method):
+        return self.env[DOCUMENT_MODELS[method]]
+
+    @api.model
+    def _name_queries(self):
+        """{card column: (shown model, naming SQL)} for kanban_sql.order_refs."""
+        return {Model._jit_kanban_card_column: (Model._jit_kanban_shown_model,
+                                                Model._jit_kanban_name_query)
+                for Model in (self.env[name] for name in DOCUMENT_MODELS.values())}
+
+    @api.model
+    def _linked_document(self, card):
+        """The document a card is linked to, whichever kind it is."""
+        for name in DOCUMENT_MODELS.values():
+            document = card[self.env[name]._jit_kanban_card_column]
+            if document:
+                return document
+        return None

@@ -5,7 +5,22 @@ class MrpProduction(models.Model):
     _inherit = ['mrp.production', 'jit.kanban.order.mixin']
     _name = 'mrp.production'
 
+    _jit_kanban_card_column = 'production_id'
+    _jit_kanban_shown_model = 'mrp.production'
+    _jit_kanban_name_query = "SELECT id, id, name FROM mrp_production WHERE id IN %s"
+
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'production_id', 'Kanban Cards')
+
+    def _jit_kanban_shown(self):
+        return self
+
+    def _jit_kanban_started(self):
+        self.ensure_one()
+        return self.state not in ('confirmed', 'planned') or any(
+            move.quantity_done for move in self.move_raw_ids | self.move_finished_ids)
+
+    def _jit_kanban_withdraw(self):
+        self.with_context(jit_kanban_undo=True).action_cancel()
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()
@@ -13,6 +28,14 @@ class MrpProduction(models.Model):
         return sum(m.product_uom._compute_quantity(m.quantity_done, product.uom_id)
                    for m in self.move_finished_ids
                    if m.state == 'done' and m.product_id == product)
+
+    @api.model
+    def _jit_kanban_picking_type(self, loop, warehouse):
+        return loop.production_picking_type_id or warehouse.manu_type_id
+
+    @api.model
+    def _jit_kanban_label(self):
+        return _('MAKE')
 
     @api.multi
     def action_cancel(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import _, api, fields, models, tools
 
 
 class ProcurementGroup(models.Model):
@@ -6,6 +6,13 @@ class ProcurementGroup(models.Model):
     backorders, all carry it."""
     _inherit = ['procurement.group', 'jit.kanban.order.mixin']
     _name = 'procurement.group'
+
+    _jit_kanban_card_column = 'transfer_group_id'
+    _jit_kanban_shown_model = 'stock.picking'
+    # the group's open picking, else its latest one
+    _jit_kanban_name_query = """
+        SELECT DISTINCT ON (p.group_id) p.group_id, p.id, p.name FROM stock_picking p
+         WHERE p.group_id IN %s ORDER BY p.group_id, p.state IN ('done', 'cancel'), p.id DESC"""
 
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'transfer_group_id', 'Kanban Cards')
 
@@ -15,6 +22,19 @@ class ProcurementGroup(models.Model):
             tools.create_index(self.env.cr, 'stock_picking_group_id_index', 'stock_picking',
                                ['group_id'])
 
+    def _jit_kanban_moves(self):
+        return self.env['stock.move'].search([('group_id', 'in', self.ids)])
+
+    def _jit_kanban_shown(self):
+        pickings = self.env['stock.picking'].search([('group_id', 'in', self.ids)])
+        return pickings.filtered(lambda p: p.state not in ('done', 'cancel')) or pickings
+
+    def _jit_kanban_started(self):
+        return any(move.state == 'done' or move.quantity_done for move in self._jit_kanban_moves())
+
+    def _jit_kanban_withdraw(self):
+        self._jit_kanban_moves().with_context(jit_kanban_undo=True)._action_cancel()
+
     def _jit_kanban_received_qty(self):
         self.ensure_one()
         product = self.jit_kanban_loop_id.product_id
@@ -22,3 +42,11 @@ class ProcurementGroup(models.Model):
             ('group_id', '=', self.id), ('state', '=', 'done'), ('product_id', '=', product.id),
             ('location_dest_id', '=', self.jit_kanban_loop_id.location_id.id)])
         return sum(m.product_uom._compute_quantity(m.quantity_done, product.uom_id) for m in moves)
+
+    @api.model
+    def _jit_kanban_picking_type(self, loop, warehouse):
+        return loop.transfer_picking_type_id or warehouse.int_type_id
+
+    @api.model
+    def _jit_kanban_label(self):
+        return _('MOVE')

@@ -5,11 +5,38 @@ class PurchaseOrderLine(models.Model):
     _inherit = ['purchase.order.line', 'jit.kanban.order.mixin']
     _name = 'purchase.order.line'
 
+    _jit_kanban_card_column = 'purchase_line_id'
+    _jit_kanban_shown_model = 'purchase.order'
+    _jit_kanban_name_query = """
+        SELECT l.id, o.id, o.name FROM purchase_order_line l
+          JOIN purchase_order o ON o.id = l.order_id WHERE l.id IN %s"""
+
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'purchase_line_id', 'Kanban Cards')
+
+    def _jit_kanban_shown(self):
+        return self.mapped('order_id')
+
+    def _jit_kanban_started(self):
+        self.ensure_one()
+        return self.order_id.state not in ('draft', 'sent')
+
+    def _jit_kanban_withdraw(self):
+        order = self.order_id
+        self.with_context(jit_kanban_undo=True).unlink()
+        if not order.order_line:
+            order.with_context(jit_kanban_undo=True).button_cancel()
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()
         return self.product_uom._compute_quantity(self.qty_received, self.product_id.uom_id)
+
+    @api.model
+    def _jit_kanban_picking_type(self, loop, warehouse):
+        return loop.location_id._kanban_receipt_type()
+
+    @api.model
+    def _jit_kanban_label(self):
+        return _('BUY')
 
     def _merge_in_existing_line(self, product_id, product_qty, product_uom, location_id, name,
                                 origin, values):

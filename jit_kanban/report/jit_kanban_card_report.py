@@ -12,6 +12,8 @@ from werkzeug.urls import url_quote
 
 from odoo import _, api, models
 
+from ..models import access
+
 # Odoo 11's kanban colour indexes (the loop's ``color`` field, colour picker):
 # (hex, name).  The name is printed too: cards are often copied in black and white.
 CARD_COLOURS = {
@@ -20,7 +22,6 @@ CARD_COLOURS = {
     6: ('#EB7E7F', 'Salmon pink'), 7: ('#2C8397', 'Medium blue'), 8: ('#475577', 'Dark blue'),
     9: ('#D6145F', 'Fuchsia'), 10: ('#30C381', 'Green'), 11: ('#9365B8', 'Purple'),
 }
-METHOD_LABELS = {'manufacture': 'MAKE', 'buy': 'BUY', 'transfer': 'MOVE'}
 LABELS_PER_SHEET = 8  # A4: 2 columns x 4 rows
 
 
@@ -61,6 +62,7 @@ class JitKanbanCardReport(models.AbstractModel):
 
     @api.model
     def get_report_values(self, docids, data=None):
+        access.check_manager(self.env)
         cards = self._cards(docids).sorted(lambda c: (c.loop_id.name, c.sequence))
         self._count_print(cards)
         return {
@@ -76,6 +78,7 @@ class JitKanbanCardReport(models.AbstractModel):
         """Everything printed on one card, ready for the template."""
         loop = card.loop_id
         colour, colour_name = CARD_COLOURS.get(loop.color % 12 if loop.color else 0)
+        colour_name = self._colour_names().get(colour_name, colour_name)
         source_kind, source = self._source(loop)
         return {
             'barcode': card.barcode,
@@ -87,7 +90,8 @@ class JitKanbanCardReport(models.AbstractModel):
             'uom': loop.product_uom_id.name or '',
             'supermarket': loop.location_id.name,
             'supermarket_path': loop.location_id.display_name,
-            'method': METHOD_LABELS.get(loop.replenish_method, ''),
+            'method': self.env['jit.kanban.orders']._document_model(
+                loop.replenish_method)._jit_kanban_label(),
             'source_kind': source_kind,
             'source': source,
             'number': card.sequence,
@@ -98,10 +102,19 @@ class JitKanbanCardReport(models.AbstractModel):
             'ink': text_colour(colour),
         }
 
+    @api.model
+    def _colour_names(self):
+        """The printed colour names, in the user's language."""
+        return {'Grey': _('Grey'), 'Red': _('Red'), 'Orange': _('Orange'), 'Yellow': _('Yellow'),
+                'Light blue': _('Light blue'), 'Dark purple': _('Dark purple'),
+                'Salmon pink': _('Salmon pink'), 'Medium blue': _('Medium blue'),
+                'Dark blue': _('Dark blue'), 'Fuchsia': _('Fuchsia'), 'Green': _('Green'),
+                'Purple': _('Purple')}
+
     def _count_print(self, cards):
         """One more print of each card.  In SQL: an atomic increment (two
-        people printing at once both count) that needs no write access to
-        cards (operators may print)."""
+        people printing at once both count); only managers print (checked
+        in get_report_values)."""
         if cards.ids:
             self.env.cr.execute(
                 'UPDATE jit_kanban_card SET print_count = COALESCE(print_count, 0) + 1 '

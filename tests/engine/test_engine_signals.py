@@ -69,7 +69,7 @@ def test_lock_reason_is_ignored_when_loop_active():
 def test_retired_card_is_rejected_first(card_state, loop_state):
     decision = decide_signal(card_state, loop_state, card_active=False,
                              lock_reason='x', station_location_ok=False)
-    assert decision == SignalDecision(REJECTED, 'this card was retired from its loop')
+    assert decision == SignalDecision(REJECTED, 'retired card: remove it from the floor')
 
 
 @pytest.mark.parametrize('card_state,loop_state',

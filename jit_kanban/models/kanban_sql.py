@@ -1,25 +1,21 @@
-"""The scan's hot path in SQL.
+"""The kanban tables' hot paths in SQL: cards, their loops, events, orders.
 
 A signal must cost next to nothing beside the order it makes (see bench/):
-the card, loop and event rows it touches are read and written with a fixed
-handful of statements instead of ORM round trips.  Plain functions on a
-cursor; the models decide, these only move rows.
+the rows it touches are locked, read and written with a fixed handful of
+statements instead of ORM round trips.  Plain functions on a cursor; the
+models check who asks and decide, these only lock, read and move rows.
+Column names come from the fixed tuples below, never from callers.
 """
+# card columns that link a card to its replenishment document
 ORDER_COLUMNS = ('production_id', 'purchase_line_id', 'transfer_group_id')
-# how each replenishment document is named, from the card's link to it
-ORDER_NAMES = {
-    'production_id': ('mrp.production', "SELECT id, id, name FROM mrp_production WHERE id IN %s"),
-    'purchase_line_id': ('purchase.order', """
-        SELECT l.id, o.id, o.name FROM purchase_order_line l
-          JOIN purchase_order o ON o.id = l.order_id WHERE l.id IN %s"""),
-    'transfer_group_id': ('stock.picking', """
-        SELECT DISTINCT ON (p.group_id) p.group_id, p.id, p.name FROM stock_picking p
-         WHERE p.group_id IN %s ORDER BY p.group_id, p.state IN ('done', 'cancel'), p.id DESC"""),
-}
+CARD_COLUMNS = frozenset(ORDER_COLUMNS + (
+    'state', 'waiting_reason', 'order_failed', 'signalled_at', 'signalled_by', 'ordered_at',
+    'write_uid'))
 EVENT_COLUMNS = ('event_type', 'origin', 'card_id', 'barcode', 'loop_id', 'product_id',
                  'location_id', 'company_id', 'from_state', 'to_state', 'quantity',
-                 'order_model', 'order_id', 'order_name', 'reason', 'lead_time_hours')
-
+                 'order_model', 'order_id', 'order_name', 'reason', 'lead_time_hours',
+                 'idempotency_key', 'device_id')
+NOW = "(now() at time zone 'UTC')"
 
 # what the operator's screen shows of a card (see _facts)
 FACTS_SELECT = """
@@ -44,29 +40,40 @@ def _facts(row):
     })
 
 
-TOUCH_LOOP = "UPDATE jit_kanban_loop SET last_signal_at = (now() at time zone 'UTC')"
+def lock_loops(cr, loop_ids):
+    """Row-lock loops, in id order (no deadlock between two lockers).
+
+    Every change of a loop's cards also writes the loop row (its board
+    figures), so under REPEATABLE READ a transaction that waited here fails
+    to serialize once the other commits, and Odoo retries it on a fresh
+    snapshot that sees the cards the other one changed."""
+    if loop_ids:
+        cr.execute('SELECT id FROM jit_kanban_loop WHERE id IN %s ORDER BY id FOR UPDATE',
+                   (tuple(loop_ids),))
 
 
-def touch_loops(cr, loop_ids):
-    """Write-lock loops (see JitKanbanLoop._lock_rows)."""
-    cr.execute(TOUCH_LOOP + ' WHERE id IN %s', (tuple(loop_ids),))
+def lock_cards(cr, card_ids):
+    if card_ids:
+        cr.execute('SELECT id FROM jit_kanban_card WHERE id IN %s ORDER BY id FOR UPDATE',
+                   (tuple(card_ids),))
 
 
 def lock_card_and_loop(cr, card_id):
-    """Write-lock the card's loop, then row-lock the card (the LockRows step
-    runs on top of the join, so always after the loop's UPDATE: the lock
-    order of JitKanbanLoop._lock_rows).  Returns (loop id, loop state, lock
-    reason, card active, card supermarket, the card's facts as card_facts)."""
+    """Lock the card's loop, then the card (the order of lock_loops), and
+    read what a scan decides on.  Returns (loop id, loop state, loop
+    active, lock reason, card active, card supermarket, the card's facts)."""
     cr.execute("""
-        WITH l AS (
-            %s WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %%s)
-            RETURNING id, state, lock_reason, name, container_qty, product_id, location_id)
-        SELECT l.id, l.state, l.lock_reason, c.active, c.location_id, %s
+        WITH l AS MATERIALIZED (
+            SELECT id, state, active, lock_reason, name, container_qty, product_id, location_id
+              FROM jit_kanban_loop
+             WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %%s)
+               FOR UPDATE)
+        SELECT l.id, l.state, l.active, l.lock_reason, c.active, c.location_id, %s
           FROM jit_kanban_card c JOIN l ON l.id = c.loop_id %s
          WHERE c.id = %%s
-           FOR UPDATE OF c""" % (TOUCH_LOOP, FACTS_SELECT, FACTS_JOIN), (card_id, card_id))
+           FOR UPDATE OF c""" % (FACTS_SELECT, FACTS_JOIN), (card_id, card_id))
     row = cr.fetchone()
-    return row[:5] + (_facts(row[5:]),)
+    return row[:6] + (_facts(row[6:]),)
 
 
 def shift_board(cr, loop_id, full=0, empty=0, ordered=0):
@@ -74,7 +81,7 @@ def shift_board(cr, loop_id, full=0, empty=0, ordered=0):
     instead of a recount); returns the new (full, empty, ordered, urgency)."""
     cr.execute("""
         UPDATE jit_kanban_loop SET full_count = full_count + %s, empty_count = empty_count + %s,
-                                   ordered_count = ordered_count + %s
+                                   ordered_count = ordered_count + %s, last_signal_at = """ + NOW + """
          WHERE id = %s RETURNING full_count, empty_count, ordered_count, urgency""",
                (full, empty, ordered, loop_id))
     return cr.fetchone()
@@ -84,19 +91,23 @@ def set_state(cr, uid, card_ids, state, **columns):
     """Move cards to ``state`` (and set ``columns``); returns per card its
     id, barcode, loop, product, supermarket, company and order links."""
     columns = dict(columns, state=state, write_uid=uid)
-    assignments = ', '.join('%s = %%s' % name for name in columns)
+    unknown = set(columns) - CARD_COLUMNS
+    if unknown:
+        raise ValueError('not a card column: %s' % ', '.join(sorted(unknown)))
+    names = sorted(columns)
     cr.execute("""
-        UPDATE jit_kanban_card SET %s, write_date = (now() at time zone 'UTC')
+        UPDATE jit_kanban_card SET %s, write_date = %s
          WHERE id IN %%s
         RETURNING id, barcode, loop_id, product_id, location_id, company_id, %s""" % (
-        assignments, ', '.join(ORDER_COLUMNS)), list(columns.values()) + [tuple(card_ids)])
+        ', '.join('%s = %%s' % name for name in names), NOW, ', '.join(ORDER_COLUMNS)),
+        [columns[name] for name in names] + [tuple(card_ids)])
     return [dict(zip(('id', 'barcode', 'loop_id', 'product_id', 'location_id', 'company_id')
                      + ORDER_COLUMNS, row)) for row in cr.fetchall()]
 
 
 def waiting_cards(cr, loop_id):
-    """Empty cards of the loop, oldest signal first, and the number of
-    distinct orders open for it."""
+    """Empty cards of the loop, oldest signal first, and the number of its
+    open orders: distinct documents still owing containers (ordered cards)."""
     cr.execute("""
         SELECT c.id, o.open_orders
           FROM (SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id)) AS open_orders
@@ -108,10 +119,11 @@ def waiting_cards(cr, loop_id):
     return [row[0] for row in rows if row[0]], (rows[0][1] if rows else 0)
 
 
-def order_refs(cr, cards):
-    """{card id: (model, id, name)} of the order each card is linked to."""
+def order_refs(cr, cards, name_queries):
+    """{card id: (model, id, name)} of the order each card is linked to;
+    ``name_queries``: {card column: (shown model, SQL naming link ids)}."""
     refs = {}
-    for column, (model, query) in ORDER_NAMES.items():
+    for column, (model, query) in name_queries.items():
         links = {card['id']: card[column] for card in cards if card.get(column)}
         if not links:
             continue
@@ -123,18 +135,29 @@ def order_refs(cr, cards):
 
 def insert_events(cr, uid, rows):
     """One INSERT for all events (an append-only log: no ORM side effects
-    to run); returns their ids in the order of ``rows``."""
+    to run); returns their ids in the order of ``rows``.  A request's
+    idempotency key is unique per user: a concurrent twin that committed
+    first makes this one fail to serialize (REPEATABLE READ), and Odoo
+    retries it, when it finds the first answer."""
     if not rows:
         return []
-    now = "(now() at time zone 'UTC')"
-    line = '(%s, %s, %s, %s)' % (', '.join(['%s'] * (len(EVENT_COLUMNS) + 3)), now, now, now)
+    line = '(%s, %s, %s, %s)' % (', '.join(['%s'] * (len(EVENT_COLUMNS) + 3)), NOW, NOW, NOW)
     values = []
     for row in rows:
         values.extend([row.get(column) for column in EVENT_COLUMNS] + [uid, uid, uid])
     cr.execute("""
         INSERT INTO jit_kanban_event (%s, user_id, create_uid, write_uid, date, create_date, write_date)
-        VALUES %s RETURNING id""" % (', '.join(EVENT_COLUMNS), ', '.join([line] * len(rows))), values)
+        VALUES %s ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id""" % (
+        ', '.join(EVENT_COLUMNS), ', '.join([line] * len(rows))), values)
     return [row[0] for row in cr.fetchall()]
+
+
+def event_by_key(cr, uid, key):
+    """The request event this user already recorded with this key, if any:
+    (event id, type, card id, reason)."""
+    cr.execute("""SELECT id, event_type, card_id, reason FROM jit_kanban_event
+                   WHERE user_id = %s AND idempotency_key = %s""", (uid, key))
+    return cr.fetchone()
 
 
 def card_facts(cr, card_id):

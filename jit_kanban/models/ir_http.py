@@ -1,0 +1,47 @@
+import json
+import logging
+
+import psycopg2
+import werkzeug.exceptions
+import werkzeug.wrappers
+
+from odoo import _, models
+from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+KANBAN_ROUTES = '/jit_kanban/'
+
+
+class IrHttp(models.AbstractModel):
+    """Clients of the kanban routes (handhelds, the device API) get a short
+    JSON error, never a traceback; the server log keeps the details."""
+    _inherit = 'ir.http'
+
+    @classmethod
+    def _handle_exception(cls, exception):
+        path = request.httprequest.path if request else ''
+        if not path.startswith(KANBAN_ROUTES) or isinstance(
+                exception, werkzeug.exceptions.HTTPException):
+            return super(IrHttp, cls)._handle_exception(exception)
+        status, code, message = cls._jit_kanban_error(exception)
+        if status >= 500:
+            _logger.exception('kanban route %s failed', path)
+        else:
+            _logger.info('kanban route %s refused: %s', path, message)
+        error = {'code': status, 'error': code, 'message': message}
+        if getattr(request, '_request_type', None) == 'json':
+            return request._json_response(error=error)
+        return werkzeug.wrappers.Response(json.dumps({'error': error}), status=status,
+                                          content_type='application/json')
+
+    @staticmethod
+    def _jit_kanban_error(exception):
+        if isinstance(exception, (AccessError, AccessDenied)):
+            return 403, 'forbidden', _('You are not allowed to do this.')
+        if isinstance(exception, (UserError, ValidationError)):
+            return 400, 'refused', exception.name
+        if isinstance(exception, psycopg2.OperationalError):
+            return 503, 'unavailable', _('The server is busy or its database is unavailable: '
+                                         'try again.')
+        return 500, 'server_error', _('The server could not answer (the error is logged).')

@@ -1,0 +1,246 @@
+import logging
+
+from odoo import _, api, fields, models
+
+from .. import engine
+from ..engine.reasons import Reason
+from ..engine.scan_input import as_record_id, check_scan, normalise_barcode, printable
+from . import access, kanban_sql
+from .kanban_sql import ORDER_COLUMNS
+from .jit_kanban_card import CLEARED_ON_FULL
+
+_logger = logging.getLogger(__name__)
+UNDO_WINDOW_PARAM = 'jit_kanban.undo_window_seconds'
+# the event each scan leaves, by result; and back, to replay an answer
+SCAN_EVENTS = {engine.ACCEPTED: 'signal', engine.ALREADY_SIGNALLED: 'repeat',
+               engine.REJECTED: 'reject'}
+SCAN_RESULTS = {event: result for result, event in SCAN_EVENTS.items()}
+
+
+class JitKanbanCardScan(models.Model):
+    """The scan: every channel (station, handheld API, RPC, buttons) comes
+    through ``_scan``.  It checks the caller, then runs on SQL (kanban_sql):
+    the order it makes is the only real cost.  Every request leaves exactly
+    one event (signal, repeat or reject); a repeated idempotency key replays
+    the first answer.  ``_after_scan`` is the extension point."""
+    _inherit = 'jit.kanban.card'
+
+    @api.model
+    def signal_barcode(self, barcode, station_location_id=False, origin=None,
+                       idempotency_key=None):
+        """Signal the card with this barcode; answers what happened."""
+        channel = origin if origin in ('station', 'api') else 'rpc'
+        return self._scan(barcode, station_location_id, channel, idempotency_key=idempotency_key)
+
+    @api.multi
+    def action_signal(self):
+        """The card form's button (and RPC on card ids)."""
+        access.check_operator(self.env)
+        access.check_records(self)
+        origin = self.env.context.get('jit_kanban_origin')
+        origin = origin if origin in ('station', 'api', 'manual') else 'manual'
+        answers = [card._signal(origin) for card in self]
+        return answers[0] if len(answers) == 1 else {'result': 'batch', 'results': answers}
+
+    @api.model
+    def _scan(self, barcode, supermarket_id=None, channel='rpc', device=None,
+              idempotency_key=None):
+        """One scan request, answered; checks who asks before anything."""
+        access.check_operator(self.env)
+        self.check_access_rights('read')
+        scan = check_scan(barcode, supermarket_id, idempotency_key)
+        request = {'origin': channel, 'idempotency_key': scan.key,
+                   'device_id': device.id if device else None}
+        if scan.key:
+            replay = self._replay(scan.key)
+            if replay:
+                return replay
+        if scan.reason:
+            return self._reject(scan.reason, request, scan.stored_barcode)
+        card = self.with_context(active_test=False).search([('barcode', '=', scan.barcode)], limit=1)
+        if not card:
+            reason = Reason('unknown_barcode', 'unknown card barcode "%(barcode)s"',
+                            barcode=scan.barcode)
+            return self._reject(reason, request, scan.barcode)
+        return card._signal(channel, scan.supermarket_id, request)
+
+    def _signal(self, origin, station_location_id=None, request=None):
+        """Lock, decide (engine), empty the card, replenish, answer."""
+        self.ensure_one()
+        request = dict(request or {}, origin=origin)
+        cr, uid = self.env.cr, self.env.uid
+        loop_id, loop_state, loop_active, lock_reason, active, location_id, facts = \
+            kanban_sql.lock_card_and_loop(cr, self.id)
+        state = facts['state']
+        decision = engine.decide_signal(
+            state, loop_state if loop_active else 'archived', active, lock_reason,
+            not station_location_id or location_id == station_location_id)
+        if decision.result != engine.ACCEPTED:
+            if not loop_active and decision.reason.code == 'loop_not_active':
+                decision = decision._replace(reason=Reason('loop_archived', 'its loop was archived'))
+            return self._refuse(decision, request, facts)
+        loop = self.env['jit.kanban.loop'].sudo().browse(loop_id)
+        emptied = kanban_sql.set_state(
+            cr, uid, self.ids, engine.next_state(state, 'signal'), waiting_reason=None,
+            order_failed=False, signalled_at=fields.Datetime.now(), signalled_by=uid,
+            **{column: None for column in ORDER_COLUMNS})
+        self.invalidate_cache(ids=self.ids)
+        events = [dict(self._event_row(emptied[0], 'signal', origin, 'full', 'empty',
+                                       loop.container_qty), **request)]
+        orders = loop._replenish(origin='auto', events=events)
+        event_ids = self.env['jit.kanban.event']._insert_rows(events).ids
+        loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders))
+        order = orders.get(self.id)
+        # ordered: the screen's facts are known; waiting: its reason is read back
+        facts = dict(facts, state='ordered', waiting_reason=False) if order else None
+        answer = self._answer(decision.result, None, event_ids[0], order=order, facts=facts)
+        self._after_scan(answer)
+        return answer
+
+    def _refuse(self, decision, request, facts):
+        """Already signalled or rejected: one event, nothing else written."""
+        event_type = SCAN_EVENTS[decision.result]
+        row = {'event_type': event_type, 'card_id': self.id, 'barcode': facts['barcode'],
+               'from_state': facts['state'], 'to_state': facts['state'],
+               'reason': printable(self._reason_text(decision.reason), 256)}
+        row.update(self.sudo()._event_context())
+        event_ids = self.env['jit.kanban.event']._insert_rows([dict(row, **request)]).ids
+        answer = self._answer(decision.result, decision.reason, event_ids[:1] and event_ids[0],
+                              facts=facts)
+        self._after_scan(answer)
+        return answer
+
+    def _reject(self, reason, request, barcode):
+        """A request that matched no card (or could not be read)."""
+        event = self.env['jit.kanban.event']._insert_rows([dict(
+            request, event_type='reject', barcode=barcode or None,
+            reason=printable(self._reason_text(reason), 256),
+            company_id=self.env.user.company_id.id)])
+        answer = self.browse()._answer(engine.REJECTED, reason, event.id)
+        answer['barcode'] = barcode or False
+        self._after_scan(answer)
+        return answer
+
+    def _event_context(self):
+        """Loop, product, supermarket and company of a card, for its events."""
+        return {'loop_id': self.loop_id.id, 'product_id': self.product_id.id,
+                'location_id': self.location_id.id, 'company_id': self.company_id.id,
+                'quantity': self.container_qty}
+
+    def _replay(self, key):
+        """The answer to a request this user already made with this key."""
+        found = kanban_sql.event_by_key(self.env.cr, self.env.uid, key)
+        if not found:
+            return None
+        event_id, event_type, card_id, reason = found
+        card = self.browse(card_id) if card_id else self.browse()
+        answer = card._answer(SCAN_RESULTS.get(event_type, engine.REJECTED), reason, event_id)
+        answer['replayed'] = True
+        return answer
+
+    def _after_scan(self, answer):
+        """Extension point, called once for every scan with its answer
+        (accepted, already signalled or rejected; ``card_id`` and
+        ``event_id`` say which).  The scan writes in SQL, not through
+        ``write()``: override this to react to scans."""
+        return answer
+
+    def _reason_text(self, reason):
+        return self.env['jit.kanban.reason']._text(reason)
+
+    def _answer(self, result, reason, event_id=False, order=None, facts=None):
+        """The JSON-able answer every scan channel returns (``facts``: the
+        card as kanban_sql.card_facts gives it, when the caller knows it)."""
+        if facts is None:
+            facts = kanban_sql.card_facts(self.env.cr, self.id) if self else {}
+        if facts and order is None and facts.get('state') == 'ordered':
+            order = kanban_sql.order_refs(self.env.cr, [facts],
+                                          self.env['jit.kanban.orders']._name_queries()).get(self.id)
+        model, order_id, order_name = order or (False, False, False)
+        waiting = facts.get('waiting_reason') or False
+        if result == engine.ACCEPTED:
+            message = _('%s signalled: %s') % (facts['barcode'], order_name) if order_name else \
+                _('%s signalled, waiting: %s') % (facts['barcode'], waiting)
+        else:
+            message = self._reason_text(reason)
+        answer = {'card_id': False, 'barcode': False, 'state': False, 'product_name': False,
+                  'loop_name': False, 'location_name': False, 'quantity': 0.0, 'uom_name': False,
+                  'waiting_reason': False}
+        answer.update((key, value) for key, value in facts.items()
+                      if key not in ORDER_COLUMNS and key != 'id')
+        answer.update(result=result, order_model=model, order_id=order_id, order_name=order_name,
+                      event_id=event_id or False, message=message,
+                      reason=getattr(reason, 'code', False) if reason else False)
+        return answer
+
+    # ------------------------------------------------------------------
+    # undo, within a short window, while nothing downstream has started
+    # ------------------------------------------------------------------
+    @api.model
+    def undo_signal(self, event_id):
+        """Take back the caller's own signal; reveals and writes nothing of
+        an event the caller may not see."""
+        access.check_operator(self.env)
+        event_id, valid = as_record_id(event_id)
+        if not (valid and event_id):
+            return self._answer(engine.REJECTED, Reason('event_id', 'invalid event id'))
+        nothing = Reason('nothing_to_undo', 'nothing to undo')
+        Event = self.env['jit.kanban.event']
+        event = Event.search([('id', '=', event_id), ('event_type', '=', 'signal')])
+        card = event.card_id if event else self.browse()
+        if not card or not self.search([('id', '=', card.id)]):
+            return self._answer(engine.REJECTED, nothing)
+        if event.user_id.id != self.env.uid:
+            return card._answer(engine.REJECTED, Reason(
+                'not_your_signal', 'only the operator who signalled can undo'))
+        card = card.sudo()
+        card.loop_id._lock_rows()
+        card._lock_rows()
+        window = int(self.env['ir.config_parameter'].sudo().get_param(UNDO_WINDOW_PARAM, 120))
+        age = (fields.Datetime.from_string(fields.Datetime.now())
+               - fields.Datetime.from_string(event.date)).total_seconds()
+        latest = Event.sudo().search([('card_id', '=', card.id), ('event_type', '=', 'signal')],
+                                     order='id desc', limit=1)
+        started, document = card._undo_plan()
+        decision = engine.decide_undo(card.state, event.user_id.id, self.env.uid, age, window,
+                                      order_started=started or latest != event)
+        if decision.result != engine.ACCEPTED:
+            return card._answer(decision.result, decision.reason)
+        if document:
+            document._jit_kanban_withdraw()
+        from_state = card.state
+        card.write(dict(CLEARED_ON_FULL, state='full'))
+        self.env['jit.kanban.event']._record(card, 'undo', 'station', from_state=from_state)
+        return dict(card._answer(engine.ACCEPTED, None),
+                    message=_('%s is full again: signal undone') % card.barcode)
+
+    def _undo_plan(self):
+        """(started, document): whether the card's order has started, and the
+        document to withdraw (None when the card has none of its own)."""
+        self.ensure_one()
+        if self.state == 'empty':
+            return False, None
+        document = self.env['jit.kanban.orders']._linked_document(self)
+        if not document:
+            return False, None
+        shared = document.jit_kanban_card_ids.filtered(
+            lambda c: c.state == 'ordered' and c != self)
+        if shared:
+            return True, None
+        return document._jit_kanban_started(), document
+
+
+    @api.model
+    def _card_info(self, barcode):
+        """A card's state and current order, for a scanner that looks before
+        it signals (nothing is written)."""
+        access.check_operator(self.env)
+        self.check_access_rights('read')
+        code, reason = normalise_barcode(barcode)
+        card = self.with_context(active_test=False).search([('barcode', '=', code)], limit=1) \
+            if code else self.browse()
+        if not card:
+            reason = reason or Reason('unknown_barcode', 'unknown card barcode "%(barcode)s"',
+                                      barcode=code)
+            return dict(self._answer(engine.REJECTED, reason), barcode=code or False)
+        return dict(card._answer('info', None), result='info')
