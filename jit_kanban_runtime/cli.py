@@ -66,7 +66,11 @@ def connection(args):
 def write_config(args, conn, http_port=8069):
     home = home_dir(args)
     os.makedirs(home, exist_ok=True)
-    path = os.path.join(home, 'odoo-%s.conf' % http_port)
+    # one file per checkout and database: two checkouts sharing a home never
+    # load each other's addons
+    path = os.path.join(home, 'odoo-%s-%s-%s.conf' % (
+        getattr(args, 'db', 'server'), http_port,
+        hashlib.sha1(REPO_ROOT.encode()).hexdigest()[:8]))
     lines = [
         '[options]',
         'addons_path = %s' % addons_path(),

@@ -35,6 +35,15 @@ class IrHttp(models.AbstractModel):
         return werkzeug.wrappers.Response(json.dumps({'error': error}), status=status,
                                           content_type='application/json')
 
+    @classmethod
+    def _jit_kanban_refusal(cls, exception):
+        """The answer a kanban JSON route gives instead of raising (its
+        clients read ``result``/``reason``/``message`` of every answer)."""
+        status, code, message = cls._jit_kanban_error(exception)
+        if status >= 500:
+            _logger.exception('kanban route %s failed', request.httprequest.path)
+        return {'result': 'rejected', 'reason': code, 'code': status, 'message': message}
+
     @staticmethod
     def _jit_kanban_error(exception):
         if isinstance(exception, (AccessError, AccessDenied)):

@@ -1,0 +1,130 @@
+"""The scan service: one event per request, exactly-once keys, matching as
+scanners read, refusals that write nothing, manager changes set-based."""
+from odoo.exceptions import AccessError
+
+from kanban_factory import KanbanCase
+
+
+class TestScanService(KanbanCase):
+
+    def test_every_request_leaves_exactly_one_event_with_its_channel(self):
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        Card, Event = self.env['jit.kanban.card'], self.env['jit.kanban.event']
+        last = Event.search([], order='id desc', limit=1).id
+        Card.signal_barcode(card.barcode, origin='station')
+        Card.signal_barcode(card.barcode)
+        Card.signal_barcode('NOT-A-CARD', origin='station')
+        requests = Event.search([('event_type', 'in', ('signal', 'repeat', 'reject')),
+                                 ('id', '>', last)], order='id')
+        self.assertEqual([(e.event_type, e.origin) for e in requests],
+                         [('signal', 'station'), ('repeat', 'rpc'), ('reject', 'station')])
+
+    def test_a_repeated_scan_writes_nothing_on_the_loop(self):
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        self.scan(card)
+        self.env.cr.execute('SELECT last_signal_at, write_date, ctid::text FROM jit_kanban_loop '
+                            'WHERE id = %s', (loop.id,))
+        before = self.env.cr.fetchone()
+        self.assertEqual(self.scan(card)['result'], 'already_signalled')
+        self.env.cr.execute('SELECT last_signal_at, write_date, ctid::text FROM jit_kanban_loop '
+                            'WHERE id = %s', (loop.id,))
+        self.assertEqual(self.env.cr.fetchone(), before)
+
+    def test_the_same_key_replays_the_first_answer_and_orders_once(self):
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        Card = self.env['jit.kanban.card']
+        first = Card.signal_barcode(card.barcode, idempotency_key='tablet-1:0001')
+        again = Card.signal_barcode(card.barcode, idempotency_key='tablet-1:0001')
+        self.assertEqual((first['result'], again['result']), ('accepted', 'accepted'))
+        self.assertEqual(again['event_id'], first['event_id'])
+        self.assertTrue(again['replayed'])
+        self.assertEqual(len(self.events(card, 'signal')), 1)
+        self.assertFalse(self.events(card, 'repeat'))
+        self.assertEqual(len(card.transfer_group_id), 1)
+        # a rejected request replays too, and another key is another request
+        unknown = Card.signal_barcode('NOPE', idempotency_key='tablet-1:0002')
+        self.assertEqual(Card.signal_barcode('NOPE', idempotency_key='tablet-1:0002')['event_id'],
+                         unknown['event_id'])
+        self.assertEqual(Card.signal_barcode(card.barcode, idempotency_key='tablet-1:0003')['result'],
+                         'already_signalled')
+
+    def test_barcodes_match_as_scanners_read_them(self):
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        answer = self.env['jit.kanban.card'].signal_barcode('  %s\r\n' % card.barcode.lower())
+        self.assertEqual((answer['result'], answer['card_id']), ('accepted', card.id))
+
+    def test_a_retired_card_says_so(self):
+        loop = self.make_loop('transfer')
+        loop.card_count = 2
+        retired = loop.with_context(active_test=False).card_ids.filtered(lambda c: not c.active)
+        answer = self.scan(retired)
+        self.assertEqual((answer['result'], answer['reason']), ('rejected', 'card_retired'))
+        self.assertIn('remove it from the floor', answer['message'])
+        self.assertEqual(retired.state, 'full')
+
+    def test_a_failed_order_is_flagged_and_retried(self):
+        loop = self.make_loop('buy', vendor_id=self.env['res.partner'].create(
+            {'name': 'No price', 'supplier': True}).id)
+        card = loop.card_ids[0]
+        answer = self.scan(card)
+        self.assertEqual((answer['result'], card.state), ('accepted', 'empty'))
+        self.assertTrue(card.order_failed)
+        self.assertIn('no price list entry', card.waiting_reason)
+        self.assertFalse(card.waiting_reason.startswith('!'))
+        self.assertIn('no price list entry', answer['message'])
+        loop.vendor_id = self.vendor_a
+        self.env['jit.kanban.loop']._cron_replenish()
+        self.assertEqual(card.state, 'ordered')
+        self.assertFalse(card.order_failed)
+
+
+class TestManagerActions(KanbanCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestManagerActions, cls).setUpClass()
+        cls.operator = cls.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Operator', 'login': 'kanban-operator-service',
+            'groups_id': [(6, 0, [cls.env.ref('jit_kanban.group_jit_kanban_operator').id])]})
+
+    def _queries(self, cards, state, reason):
+        """Statements one correction costs, from cold caches."""
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        cards.action_correct(state, reason)
+        return self.env.cr.sql_log_count - before
+
+    def test_correcting_many_cards_costs_what_correcting_a_few_does(self):
+        few = self.make_loop('transfer', card_count=3).card_ids
+        many = self.make_loop('transfer', card_count=15,
+                              product_id=self.make_product('Many').id).card_ids
+        self.assertEqual(self._queries(few, 'blocked', 'audit'),
+                         self._queries(many, 'blocked', 'audit'))
+        self.assertEqual(set(many.mapped('state')), {'blocked'})
+        self.assertEqual(len(many.mapped('event_ids').filtered(
+            lambda e: e.event_type == 'correct' and e.reason == 'audit')), 15)
+        self.assertEqual(many[0].loop_id.blocked_count, 15)
+
+    def test_an_operator_cannot_replenish_lock_or_print(self):
+        loop = self.make_loop('transfer', trigger_policy='scheduled')
+        self.scan(loop.card_ids[0])
+        for action in (lambda l: l.action_replenish(), lambda l: l.action_lock('x'),
+                       lambda l: l.action_apply_sizing(), lambda l: l.action_activate()):
+            with self.assertRaises(AccessError):
+                action(loop.sudo(self.operator))
+        with self.assertRaises(AccessError):
+            self.env.ref('jit_kanban.jit_kanban_card_report_a6').sudo(self.operator).render_qweb_html(
+                loop.card_ids.ids)
+        self.assertEqual((loop.state, loop.card_ids[0].state), ('active', 'empty'))
+        self.assertEqual(set(loop.card_ids.mapped('print_count')), {0})
+
+    def test_a_card_of_an_archived_loop_is_refused(self):
+        loop = self.make_loop('transfer')
+        loop.active = False
+        answer = self.scan(loop.card_ids[0])
+        self.assertEqual((answer['result'], answer['reason']), ('rejected', 'loop_archived'))
+        self.assertEqual(loop.card_ids[0].state, 'full')
