@@ -93,7 +93,7 @@ class TestManagerActions(KanbanCase):
 
     def _queries(self, cards, state, reason):
         """Statements one correction costs, from cold caches."""
-        self.env.invalidate_all()
+        self.env.clear()
         before = self.env.cr.sql_log_count
         cards.action_correct(state, reason)
         return self.env.cr.sql_log_count - before
