@@ -43,8 +43,9 @@ def _cleanup(registry, loop_id):
         product.active = False
 
 
-def _scan_together(db, barcodes):
-    """Each barcode scanned in its own thread, released at the same instant."""
+def _scan_together(db, barcodes, key=None):
+    """Each barcode scanned in its own thread, released at the same instant
+    (all with the same idempotency key when ``key`` is given)."""
     barrier = threading.Barrier(len(barcodes))
     answers, errors = [], []
 
@@ -52,7 +53,8 @@ def _scan_together(db, barcodes):
         try:
             with odoo.api.Environment.manage():
                 barrier.wait()
-                answers.append(rpc.execute(db, SUPERUSER_ID, 'jit.kanban.card', 'signal_barcode', barcode))
+                answers.append(rpc.execute(db, SUPERUSER_ID, 'jit.kanban.card', 'signal_barcode',
+                                           barcode, False, None, key))
         except Exception as error:  # reported by the test
             errors.append(error)
     threads = [threading.Thread(target=scan, args=(barcode,)) for barcode in barcodes]
@@ -103,5 +105,26 @@ def test_last_cards_of_a_batch_scanned_together_make_one_order():
         assert productions == [(10.0, 2)]
         assert states == ['ordered', 'ordered', 'full']
         assert signals == 2
+    finally:
+        _cleanup(registry, loop_id)
+
+
+def test_one_request_sent_four_times_at_once_is_one_signal():
+    """A tablet that resends a queued scan while the first try is still
+    running: same key, same answer, one order, one event."""
+    db = config['db_name']
+    registry = odoo.registry(db)
+    loop_id, barcodes = _committed_loop(registry, uuid.uuid4().hex[:8])
+    try:
+        answers = _scan_together(db, [barcodes[0]] * 4, key='tablet-%s' % uuid.uuid4().hex)
+        assert [a['result'] for a in answers] == ['accepted'] * 4
+        assert len({a['event_id'] for a in answers}) == 1
+        productions, states, signals = _state(registry, loop_id)
+        assert productions == [(5.0, 1)]
+        assert signals == 1
+        with registry.cursor() as cr:
+            cr.execute("SELECT count(*) FROM jit_kanban_event WHERE loop_id = %s "
+                       "AND event_type IN ('repeat', 'reject')", (loop_id,))
+            assert cr.fetchone()[0] == 0
     finally:
         _cleanup(registry, loop_id)
