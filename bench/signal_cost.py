@@ -12,17 +12,17 @@ METHODS = ('manufacture', 'buy', 'transfer')
 SIGNAL_TARGET = 1.05
 # what the attribution times, inclusive, when it exists in the addon (the
 # code moves: absent ones are skipped); indentation = usual nesting
-SQL = 'py:odoo.addons.jit_kanban.models.card_sql'
+SQL = 'py:odoo.addons.jit_kanban.models.kanban_sql'
 PROBES = [
     ('jit.kanban.card', 'signal_barcode', 'signal_barcode (whole signal)'),
     ('jit.kanban.card', '_signal', '  card._signal'),
-    (SQL, 'lock_card_and_loop', '    card_sql.lock_card_and_loop'),
+    (SQL, 'lock_card_and_loop', '    kanban_sql.lock_card_and_loop'),
     ('jit.kanban.loop', '_lock_rows', '    loop._lock_rows'),
     ('jit.kanban.card', '_lock_rows', '    card._lock_rows'),
-    (SQL, 'set_state', '    card_sql.set_state (all calls)'),
+    (SQL, 'set_state', '    kanban_sql.set_state (all calls)'),
     ('jit.kanban.event', '_record', '    event._record (all calls)'),
     ('jit.kanban.loop', '_replenish', '    loop._replenish'),
-    (SQL, 'waiting_cards', '      card_sql.waiting_cards'),
+    (SQL, 'waiting_cards', '      kanban_sql.waiting_cards'),
     ('jit.kanban.loop', '_order_cards', '      loop._order_cards'),
     ('jit.kanban.loop', '_procurement_values', '        loop._procurement_values'),
     ('stock.location', '_kanban_warehouse', '          location._kanban_warehouse'),
@@ -32,8 +32,8 @@ PROBES = [
     ('jit.kanban.loop', '_shift_board', '    loop._shift_board'),
     ('jit.kanban.loop', '_refresh_board', '    loop._refresh_board (all calls)'),
     ('jit.kanban.card', '_answer', '    card._answer'),
-    (SQL, 'card_facts', '      card_sql.card_facts'),
-    (SQL, 'order_refs', '  card_sql.order_refs (all calls)'),
+    (SQL, 'card_facts', '      kanban_sql.card_facts'),
+    (SQL, 'order_refs', '  kanban_sql.order_refs (all calls)'),
     ('jit.kanban.card', '_order_document', '  card._order_document (all calls)'),
 ]
 

@@ -60,6 +60,8 @@ class JitKanbanLoop(models.Model):
     color = fields.Integer('Colour', default=0)
     card_ids = fields.One2many('jit.kanban.card', 'loop_id', 'Cards')
     open_order_count = fields.Integer('Open Orders', compute='_compute_open_order_count')
+    can_open_orders = fields.Boolean(compute='_compute_can_open_orders',
+                                     help='The user may read this loop\'s kind of order.')
     warehouse_id = fields.Many2one('stock.warehouse', readonly=True, copy=False)
     route_id = fields.Many2one('stock.location.route', 'Replenishment Route', copy=False,
                                readonly=True, ondelete='set null')
@@ -86,6 +88,12 @@ class JitKanbanLoop(models.Model):
             counts = dict(self.env.cr.fetchall())
         for loop in self:
             loop.open_order_count = counts.get(loop.id, 0)
+
+    def _compute_can_open_orders(self):
+        Orders = self.env['jit.kanban.orders']
+        for loop in self:
+            shown = self.env[Orders._document_model(loop.replenish_method)._jit_kanban_shown_model]
+            loop.can_open_orders = shown.check_access_rights('read', raise_exception=False)
 
     @api.multi
     def name_get(self):

@@ -128,3 +128,15 @@ class TestManagerActions(KanbanCase):
         answer = self.scan(loop.card_ids[0])
         self.assertEqual((answer['result'], answer['reason']), ('rejected', 'loop_archived'))
         self.assertEqual(loop.card_ids[0].state, 'full')
+
+    def test_an_operator_opens_a_loop_without_an_access_error(self):
+        loop = self.make_loop('buy')
+        self.scan(loop.card_ids[0])
+        as_operator = loop.sudo(self.operator)
+        view = as_operator.fields_view_get(view_type='form')
+        values = as_operator.read([name for name in view['fields']])[0]
+        self.assertEqual(values['open_order_count'], 1)
+        self.assertFalse(values['can_open_orders'], 'operators have no purchase rights here')
+        self.assertTrue(loop.can_open_orders)
+        card = loop.card_ids[0].sudo(self.operator)
+        card.read([name for name in card.fields_view_get(view_type='form')['fields']])
