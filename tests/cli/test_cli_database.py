@@ -24,3 +24,7 @@ def test_the_test_database_is_the_commands_own_and_updated_in_place():
         databases.ODOO, 'installed', databases.CREATED)
     # running `jit-kanban test` again updates the addon in it, nothing else
     assert databases.decide(found) == databases.UPDATE
+    # made before databases were marked, it is known by its stamp and by base
+    # and jit_kanban installed in one run
+    assert databases.made_by_earlier_command(conn, config['db_name'], stamped=True)
+    assert not databases.made_by_earlier_command(conn, config['db_name'], stamped=False)
