@@ -68,8 +68,12 @@ def connection(args):
 def write_config(args, conn, http_port=8069):
     interface = getattr(args, 'http_interface', None) or (
         odoo_config.ALL_INTERFACES if getattr(args, 'lan', False) else None)
+    # one file per checkout and database: two checkouts sharing a home never
+    # load each other's addons
+    filename = 'odoo-%s-%s-%s.conf' % (getattr(args, 'db', 'server'), http_port,
+                                       hashlib.sha1(REPO_ROOT.encode()).hexdigest()[:8])
     path, new_password = odoo_config.write_config(
-        home_dir(args), conn, addons_path(), http_port, interface,
+        home_dir(args), filename, conn, addons_path(), http_port, interface,
         proxy_mode=getattr(args, 'proxy_mode', False))
     if new_password:
         say('Odoo master password, shown once, kept in %s (readable by you only): %s'
@@ -227,12 +231,10 @@ def cmd_serve(args, conn=None, config=None):
     conn = conn or connection(args)
     databases.require_served(databases.probe(conn, args.db))
     config = config or write_config(args, conn, args.port)
-    if args.lan or args.http_interface:
-        where = 'port %d on %s: tablets open http://<this machine>:%d (the camera needs ' \
-                'https: README, "Serving tablets on the LAN")' % (
-                    args.port, args.http_interface or 'all interfaces', args.port)
-    else:
-        where = 'http://127.0.0.1:%d, this machine only (--lan for tablets)' % args.port
+    where = 'http://%s:%d (%s)' % (
+        args.http_interface or ('<this machine>' if args.lan else '127.0.0.1'), args.port,
+        'the camera needs https: README, Security' if args.lan or args.http_interface
+        else 'this machine only; --lan serves tablets')
     say('serving %s on %s  (login admin / admin; Ctrl+C stops)' % (args.db, where))
     run_odoo(['-c', config, '-d', args.db, '--db-filter=^%s$' % args.db,
               '--http-port=%d' % args.port, '--log-level=%s' % args.log_level])

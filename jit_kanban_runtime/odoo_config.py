@@ -51,13 +51,13 @@ def password_hash(password):
     return CryptContext(['pbkdf2_sha512']).hash(password)
 
 
-def write_config(home, conn, addons_path, http_port=8069, http_interface=None,
+def write_config(home, filename, conn, addons_path, http_port=8069, http_interface=None,
                  proxy_mode=False):
-    """Write ``<home>/odoo-<port>.conf``; returns (path, new master password
-    or None when it already existed)."""
+    """Write ``<home>/<filename>``; returns (path, new master password or
+    None when it already existed)."""
     os.makedirs(home, exist_ok=True)
     password, _path, created = master_password(home)
-    path = os.path.join(home, 'odoo-%s.conf' % http_port)
+    path = os.path.join(home, filename)
     lines = [
         '[options]',
         'addons_path = %s' % addons_path,

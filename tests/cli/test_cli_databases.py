@@ -210,7 +210,8 @@ def test_db_drop_needs_a_name_and_drops_only_the_commands_databases(cluster):
 
 def config_options(home, port):
     import configparser
-    path = os.path.join(home, 'odoo-%d.conf' % port)
+    import glob
+    path, = glob.glob(os.path.join(home, 'odoo-ours_installed-%d-*.conf' % port))
     parser = configparser.RawConfigParser()
     parser.read(path)
     return path, parser['options']
