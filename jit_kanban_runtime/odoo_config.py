@@ -5,6 +5,7 @@ Safe by default: Odoo listens on this machine only, the database manager
 and only its hash is in the config, and the files are readable by their owner
 only (they hold the database password).
 """
+import glob
 import os
 import secrets
 
@@ -75,4 +76,7 @@ def write_config(home, filename, conn, addons_path, http_port=8069, http_interfa
         'list_db = False',
     ]
     write_private(path, '\n'.join(lines) + '\n')
+    # configs left by earlier versions were readable by anyone
+    for other in glob.glob(os.path.join(home, 'odoo-*.conf')):
+        os.chmod(other, 0o600)
     return path, password if created else None

@@ -225,6 +225,10 @@ def test_demo_again_is_up_to_date_and_writes_a_private_local_config(cluster, tmp
     home = str(tmp_path / 'home')
     stamps = os.path.join(home, 'stamps')
     os.makedirs(stamps)
+    earlier = os.path.join(home, 'odoo-0.conf')  # as an earlier version wrote it
+    with open(earlier, 'w') as handle:
+        handle.write('[options]\nadmin_passwd = admin\n')
+    os.chmod(earlier, 0o644)
     with open(os.path.join(stamps, 'ours_installed-%d' % PORT), 'w') as handle:
         handle.write(cli.addon_fingerprint())  # the addon as it was installed last time
     first = jit_kanban(home, 'demo', '--no-serve', '--db', 'ours_installed',
@@ -238,7 +242,7 @@ def test_demo_again_is_up_to_date_and_writes_a_private_local_config(cluster, tmp
         password = handle.read().strip()
     assert len(password) >= 20 and 'master password' in first.stdout and password in first.stdout
     path, options = config_options(home, 8069)
-    for private in (path, password_file):
+    for private in (path, password_file, earlier):
         assert os.stat(private).st_mode & 0o777 == 0o600
     assert options['list_db'] == 'False' and options['http_interface'] == '127.0.0.1'
     assert options['admin_passwd'] != 'admin' and password not in open(path).read()
