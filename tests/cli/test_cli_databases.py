@@ -7,7 +7,6 @@ import subprocess
 import sys
 import tempfile
 
-import psycopg2
 import pytest
 
 from jit_kanban_runtime import cli, databases, pg
@@ -116,8 +115,9 @@ def test_a_database_that_cannot_be_read_is_reported_not_replaced(cluster):
 
 
 def test_an_odoo_database_without_the_addon_needs_an_explicit_request(cluster):
-    make_database(cluster, 'other_odoo', owner='odoo', sql=FAKE_ODOO + "; INSERT INTO ir_module_module "
-                  "(name, state) VALUES ('base', 'installed'), ('sale', 'to install')")
+    make_database(cluster, 'other_odoo', owner='odoo',
+                  sql=FAKE_ODOO + "; INSERT INTO ir_module_module (name, state) "
+                                  "VALUES ('base', 'installed'), ('sale', 'to install')")
     result = jit_kanban(cluster.home, 'demo', '--no-serve', '--db', 'other_odoo')
     refused(result, 'database other_odoo is an Odoo database without jit_kanban',
             'untouched', '--install-into-existing')

@@ -27,7 +27,8 @@ def post(url, data, json_body=False):
     else:
         body, headers = urllib.parse.urlencode(data).encode(), {}
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, body, headers), timeout=60) as answer:
+        request = urllib.request.Request(url, body, headers)
+        with urllib.request.urlopen(request, timeout=60) as answer:
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
