@@ -16,6 +16,8 @@ bench: bootstrap
 bootstrap:
 	@bash scripts/bootstrap.sh
 
+# drops only databases jit-kanban created (db drop refuses any other)
 clean-db: bootstrap
 	$(VENV_BIN)/jit-kanban db drop jit_kanban_demo
 	$(VENV_BIN)/jit-kanban db drop jit_kanban_test
+	$(VENV_BIN)/jit-kanban db drop jit_kanban_bench

@@ -12,9 +12,11 @@ import sys
 import threading
 import time
 
-from jit_kanban_runtime import adapter, pg
+import psycopg2
 
-ADDON = 'jit_kanban'
+from jit_kanban_runtime import adapter, databases, odoo_config, pg
+
+ADDON = databases.ADDON
 DEMO_DB = 'jit_kanban_demo'
 TEST_DB = 'jit_kanban_test'
 BENCH_DB = 'jit_kanban_bench'
@@ -64,29 +66,18 @@ def connection(args):
 
 
 def write_config(args, conn, http_port=8069):
-    home = home_dir(args)
-    os.makedirs(home, exist_ok=True)
+    interface = getattr(args, 'http_interface', None) or (
+        odoo_config.ALL_INTERFACES if getattr(args, 'lan', False) else None)
     # one file per checkout and database: two checkouts sharing a home never
     # load each other's addons
-    path = os.path.join(home, 'odoo-%s-%s-%s.conf' % (
-        getattr(args, 'db', 'server'), http_port,
-        hashlib.sha1(REPO_ROOT.encode()).hexdigest()[:8]))
-    lines = [
-        '[options]',
-        'addons_path = %s' % addons_path(),
-        'data_dir = %s' % os.path.join(home, 'filestore'),
-        'db_host = %s' % conn.host,
-        'db_port = %s' % conn.port,
-        'db_user = %s' % conn.user,
-        'db_password = %s' % (conn.password or 'False'),
-        'admin_passwd = admin',
-        'http_port = %s' % http_port,
-        'without_demo = False',
-        'max_cron_threads = 1',
-        'list_db = True',
-    ]
-    with open(path, 'w') as handle:
-        handle.write('\n'.join(lines) + '\n')
+    filename = 'odoo-%s-%s-%s.conf' % (getattr(args, 'db', 'server'), http_port,
+                                       hashlib.sha1(REPO_ROOT.encode()).hexdigest()[:8])
+    path, new_password = odoo_config.write_config(
+        home_dir(args), filename, conn, addons_path(), http_port, interface,
+        proxy_mode=getattr(args, 'proxy_mode', False))
+    if new_password:
+        say('Odoo master password, shown once, kept in %s (readable by you only): %s'
+            % (os.path.join(home_dir(args), odoo_config.MASTER_PASSWORD_FILE), new_password))
     return path
 
 
@@ -96,30 +87,6 @@ def run_odoo(argv):
     import odoo
     sys.argv = [sys.argv[0]] + list(argv)
     odoo.cli.main()
-
-
-def _pg_query(conn, dbname, sql):
-    import psycopg2
-    connect = psycopg2.connect(dbname=dbname, host=conn.host, port=conn.port,
-                               user=conn.user, password=conn.password)
-    try:
-        connect.autocommit = True
-        with connect.cursor() as cr:
-            cr.execute(sql)
-            return cr.fetchall() if cr.description else None
-    finally:
-        connect.close()
-
-
-def addon_state(conn, dbname):
-    exists = _pg_query(conn, 'postgres', "SELECT 1 FROM pg_database WHERE datname = '%s'" % dbname)
-    if not exists:
-        return None
-    try:
-        rows = _pg_query(conn, dbname, "SELECT state FROM ir_module_module WHERE name = '%s'" % ADDON)
-    except Exception:
-        return 'broken'
-    return rows[0][0] if rows else 'absent'
 
 
 def stamp_path(args, dbname, conn):
@@ -143,42 +110,76 @@ def addon_fingerprint():
 
 
 def prepare_database(args, conn, dbname, config, demo=True):
-    """Create the database with the addon, or update it when the addon changed."""
-    state = addon_state(conn, dbname)
+    """Create the database with the addon, or update the addon in it when its
+    files changed; databases the command did not make are not touched unless
+    the user asked (``--install-into-existing``)."""
+    found = databases.probe(conn, dbname)
+    action = databases.decide(found, getattr(args, 'install_into_existing', False))
     stamp = stamp_path(args, dbname, conn)
     fingerprint = addon_fingerprint()
-    if state == 'broken':
-        drop_database(conn, dbname)
-        state = None
-    if state == 'installed':
-        if os.path.exists(stamp) and open(stamp).read() == fingerprint:
-            clear_pending_glue_modules(conn, dbname)
-            say('database %s is up to date' % dbname)
-            return
-        action, what = ['-u', ADDON], 'updating %s in %s' % (ADDON, dbname)
+    marker = found.marker
+    if action == databases.UPDATE and marker is None and databases.made_by_earlier_command(
+            conn, dbname, os.path.exists(stamp)):
+        databases.mark(conn, dbname, databases.CREATED)
+        marker = databases.CREATED
+    if action == databases.RECREATE:
+        say('database %s was left half-made by an interrupted jit-kanban run: re-creating it'
+            % dbname)
+        databases.drop(conn, dbname)
+    if action in (databases.CREATE, databases.RECREATE):
+        if os.path.exists(stamp):
+            os.remove(stamp)
+        databases.create(conn, dbname)
+        marker = databases.CREATING
+    if action == databases.UPDATE and os.path.exists(stamp) and open(stamp).read() == fingerprint:
+        finish_database(conn, dbname, marker)
+        say('database %s is up to date' % dbname)
+        return
+    if action == databases.UPDATE:
+        argv, what = ['-u', ADDON], 'updating %s in %s' % (ADDON, dbname)
     else:
-        action = ['-i', ADDON]
+        argv = ['-i', ADDON]
         what = 'installing %s with Odoo stock, mrp, purchase into %s (first time: about a minute)' % (
             ADDON, dbname)
     argv = ['-c', config, '-d', dbname, '--stop-after-init', '--log-level=info',
-            '--http-port=0', '--max-cron-threads=0'] + action
+            '--http-port=0', '--max-cron-threads=0'] + argv
     if not demo:
         argv.append('--without-demo=all')
     with Step(what):
         odoo_subprocess(argv)
-    clear_pending_glue_modules(conn, dbname)
+    if action == databases.INSTALL:
+        marker = adopt(conn, dbname, marker)
+    finish_database(conn, dbname, marker)
     os.makedirs(os.path.dirname(stamp), exist_ok=True)
     with open(stamp, 'w') as handle:
         handle.write(fingerprint)
 
 
-def clear_pending_glue_modules(conn, dbname):
-    """Odoo's auto-install marks the wheels' glue addons (sale_crm, pos_sale,
-    ...) 'to install' although their dependencies are not there; they can
-    never install, and while any module is pending Odoo's scheduler skips
-    the database (no cron: no scheduled kanban windows)."""
-    _pg_query(conn, dbname, "UPDATE ir_module_module SET state = 'uninstalled' "
-                            "WHERE state IN ('to install', 'to upgrade')")
+def adopt(conn, dbname, marker):
+    """Mark a database the user asked to install into as managed."""
+    if marker in (databases.CREATED, databases.CREATING):
+        return marker
+    try:
+        databases.mark(conn, dbname, databases.ADOPTED)
+        return databases.ADOPTED
+    except Exception as error:  # e.g. the role does not own the database
+        say('note: %s could not be marked as managed by jit-kanban (%s); modules Odoo '
+            'leaves pending in it are not reset' % (dbname, str(error).strip()))
+        return marker
+
+
+def finish_database(conn, dbname, marker):
+    """In a database the command manages: reset the pending modules that can
+    never install (so Odoo's scheduler runs), and mark a first install done."""
+    if marker not in (databases.CREATING, databases.CREATED, databases.ADOPTED):
+        return
+    reset = databases.reset_uninstallable_pending(
+        conn, dbname, databases.available_modules(addons_path()))
+    if reset:
+        say('  %d modules that cannot install here (their dependencies are not on the addons '
+            'path) set back from "to install" to "uninstalled"' % len(reset))
+    if marker == databases.CREATING:
+        databases.mark(conn, dbname, databases.CREATED)
 
 
 def odoo_subprocess(argv):
@@ -214,10 +215,6 @@ def odoo_subprocess(argv):
         raise SystemExit('odoo %s failed' % ' '.join(argv))
 
 
-def drop_database(conn, dbname):
-    _pg_query(conn, 'postgres', 'DROP DATABASE IF EXISTS "%s"' % dbname)
-
-
 # --------------------------------------------------------------------------
 # commands
 # --------------------------------------------------------------------------
@@ -232,14 +229,20 @@ def cmd_demo(args):
 
 def cmd_serve(args, conn=None, config=None):
     conn = conn or connection(args)
+    databases.require_served(databases.probe(conn, args.db))
     config = config or write_config(args, conn, args.port)
-    say('serving %s on http://localhost:%d  (login admin / admin; Ctrl+C stops)' % (args.db, args.port))
+    where = 'http://%s:%d (%s)' % (
+        args.http_interface or ('<this machine>' if args.lan else '127.0.0.1'), args.port,
+        'the camera needs https: README, Security' if args.lan or args.http_interface
+        else 'this machine only; --lan serves tablets')
+    say('serving %s on %s  (login admin / admin; Ctrl+C stops)' % (args.db, where))
     run_odoo(['-c', config, '-d', args.db, '--db-filter=^%s$' % args.db,
               '--http-port=%d' % args.port, '--log-level=%s' % args.log_level])
 
 
 def cmd_shell(args):
     conn = connection(args)
+    databases.require_served(databases.probe(conn, args.db))
     config = write_config(args, conn, args.port)
     run_odoo(['shell', '-c', config, '-d', args.db, '--log-level=warn'])
 
@@ -280,15 +283,42 @@ def cmd_db(args):
         say('embedded PostgreSQL %s' % ('running' if cluster.initialized() and cluster.running()
                                          else 'stopped'))
         return
+    if args.action == 'drop' and not args.db:
+        raise SystemExit('jit-kanban: db drop needs the name of the database to drop, e.g. '
+                         '`jit-kanban db drop %s`; nothing was dropped.' % DEMO_DB)
     conn = connection(args)
     if args.action == 'drop':
-        drop_database(conn, args.db)
-        stamp = stamp_path(args, args.db, conn)
-        if os.path.exists(stamp):
-            os.remove(stamp)
-        say('database %s dropped' % args.db)
+        drop_command(args, conn)
     elif args.action == 'start':
         say('PostgreSQL ready at %s:%s' % (conn.host, conn.port))
+
+
+def drop_command(args, conn):
+    """Drop a database the command created; any other only with --force."""
+    found = databases.probe(conn, args.db)
+    stamp = stamp_path(args, args.db, conn)
+    if found.kind == databases.MISSING:
+        say('no database %s on %s: nothing to drop' % (args.db, databases.where(conn)))
+        return
+    ours = found.marker in (databases.CREATING, databases.CREATED) or (
+        found.kind == databases.ODOO and found.marker is None
+        and databases.made_by_earlier_command(conn, args.db, os.path.exists(stamp)))
+    if not ours and not args.force:
+        raise SystemExit(
+            'jit-kanban: database %s was not created by jit-kanban (%s): it was left untouched. '
+            'To drop it all the same, with all its data, run `jit-kanban db drop %s --force`.'
+            % (args.db, databases.MARKER_TEXT.get(found.marker) or 'no jit-kanban mark on it',
+               args.db))
+    databases.drop(conn, args.db)
+    if os.path.exists(stamp):
+        os.remove(stamp)
+    say('database %s dropped' % args.db)
+
+
+def install_into_existing(command):
+    command.add_argument('--install-into-existing', action='store_true',
+                         help='install jit_kanban into an existing database jit-kanban did not '
+                              'create (an Odoo database, or an empty one)')
 
 
 def build_parser():
@@ -307,11 +337,19 @@ def build_parser():
 
     demo = sub.add_parser('demo', help='create/update the demo factory and serve it')
     serve = sub.add_parser('serve', help='serve an existing database')
-    for command, default_db in ((demo, DEMO_DB), (serve, DEMO_DB)):
-        command.add_argument('--db', default=default_db)
+    for command in (demo, serve):
+        command.add_argument('--db', default=DEMO_DB)
         command.add_argument('--port', type=int, default=8069, help='HTTP port (default 8069)')
         command.add_argument('--log-level', default='info')
+        where = command.add_mutually_exclusive_group()
+        where.add_argument('--lan', action='store_true',
+                           help='listen on all interfaces, for tablets (default: 127.0.0.1 only)')
+        where.add_argument('--http-interface', metavar='ADDRESS',
+                           help='listen on this address only (default 127.0.0.1)')
+        command.add_argument('--proxy-mode', action='store_true',
+                             help="behind a reverse proxy (TLS): trust its X-Forwarded-* headers")
     demo.add_argument('--no-serve', action='store_true', help='prepare the database only')
+    install_into_existing(demo)
     demo.set_defaults(func=cmd_demo)
     serve.set_defaults(func=cmd_serve)
 
@@ -322,19 +360,23 @@ def build_parser():
 
     test = sub.add_parser('test', help='run the test suite (pytest-odoo)')
     test.add_argument('--db', default=TEST_DB)
+    install_into_existing(test)
     test.add_argument('pytest_args', nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
 
     bench = sub.add_parser('bench', help='performance benchmark: signal cost and board flatness '
                                          '(bench/README.md)')
     bench.add_argument('--db', default=BENCH_DB)
+    install_into_existing(bench)
     bench.add_argument('bench_args', nargs=argparse.REMAINDER,
                        help='passed to bench/run.py, e.g. -- --reps 10 --sizes 10,100')
     bench.set_defaults(func=cmd_bench)
 
     db = sub.add_parser('db', help='database: drop NAME, start/stop/status the embedded server')
     db.add_argument('action', choices=['drop', 'start', 'stop', 'status'])
-    db.add_argument('db', nargs='?', default=DEMO_DB)
+    db.add_argument('db', nargs='?', metavar='NAME', help='the database to drop (no default)')
+    db.add_argument('--force', action='store_true',
+                    help='drop NAME even though jit-kanban did not create it (all its data is lost)')
     db.set_defaults(func=cmd_db)
     return parser
 
@@ -356,7 +398,9 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except pg.PostgresError as error:
+    except (pg.PostgresError, databases.DatabaseRefused) as error:
         raise SystemExit('jit-kanban: %s' % error)
+    except psycopg2.Error as error:
+        raise SystemExit('jit-kanban: PostgreSQL refused: %s' % str(error).strip())
     except KeyboardInterrupt:
         say('stopped')

@@ -12,8 +12,11 @@ import time
 from collections import namedtuple
 
 DEFAULT_PORT = 54329
-# Odoo refuses to run as the 'postgres' superuser
+# Odoo refuses to run as the 'postgres' superuser; its own role may log in
+# and create databases (which it then owns), nothing more: no file access
+# or programs on the server through SQL
 DB_ROLE = 'odoo'
+ROLE_RIGHTS = 'LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS'
 PG_BIN_DIRS = ('/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin',
                '/usr/lib/postgresql/14/bin')
 
@@ -97,8 +100,11 @@ class EmbeddedCluster:
             if not os.path.exists(self.log_file):
                 open(self.log_file, 'a').close()
             self._chown(self.log_file)
-            options = "-p %d -k %s -c listen_addresses='' -c fsync=off " \
-                      "-c synchronous_commit=off -c max_connections=200" % (self.port, self.socket_dir)
+            # the socket only for its owner (root passes anyway): with trust
+            # authentication, anyone able to open it could be any role
+            options = "-p %d -k %s -c listen_addresses='' -c unix_socket_permissions=0700 " \
+                      "-c fsync=off -c synchronous_commit=off -c max_connections=200" % (
+                          self.port, self.socket_dir)
             self._run([find_pg_bin('pg_ctl'), '-D', self.data_dir, '-l', self.log_file,
                        '-o', options, '-w', '-t', '60', 'start'])
         self._wait_ready()
@@ -108,9 +114,12 @@ class EmbeddedCluster:
     def _ensure_role(self):
         psql = [find_pg_bin('psql'), '-h', self.socket_dir, '-p', str(self.port), '-U', 'postgres',
                 '-d', 'postgres', '-tAc']
-        exists = self._run(psql + ["SELECT 1 FROM pg_roles WHERE rolname = '%s'" % DB_ROLE])
-        if not exists.strip():
-            self._run(psql + ['CREATE ROLE %s LOGIN SUPERUSER' % DB_ROLE])
+        found = self._run(psql + ["SELECT rolsuper, rolcreatedb, rolcanlogin FROM pg_roles "
+                                  "WHERE rolname = '%s'" % DB_ROLE]).strip()
+        if not found:
+            self._run(psql + ['CREATE ROLE %s %s' % (DB_ROLE, ROLE_RIGHTS)])
+        elif found != 'f|t|t':  # e.g. a superuser, as earlier versions made it
+            self._run(psql + ['ALTER ROLE %s %s' % (DB_ROLE, ROLE_RIGHTS)])
 
     def stop(self):
         if self.initialized() and self.running():

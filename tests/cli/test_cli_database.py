@@ -13,3 +13,18 @@ def test_no_module_is_left_pending_so_the_scheduler_runs():
         assert states == {'jit_kanban': 'installed', 'mrp': 'installed', 'purchase': 'installed'}
         cron = env.ref('jit_kanban.ir_cron_jit_kanban_replenish')
         assert cron.active and cron.interval_type == 'minutes'
+
+
+def test_the_test_database_is_the_commands_own_and_updated_in_place():
+    from jit_kanban_runtime import databases, pg
+    conn = pg.Connection(config['db_host'], config['db_port'], config['db_user'],
+                         config['db_password'] or None)
+    found = databases.probe(conn, config['db_name'])
+    assert (found.kind, found.addon_state, found.marker) == (
+        databases.ODOO, 'installed', databases.CREATED)
+    # running `jit-kanban test` again updates the addon in it, nothing else
+    assert databases.decide(found) == databases.UPDATE
+    # made before databases were marked, it is known by its stamp and by base
+    # and jit_kanban installed in one run
+    assert databases.made_by_earlier_command(conn, config['db_name'], stamped=True)
+    assert not databases.made_by_earlier_command(conn, config['db_name'], stamped=False)

@@ -7,7 +7,7 @@ import tempfile
 import psycopg2
 import pytest
 
-from jit_kanban_runtime import cli, pg
+from jit_kanban_runtime import cli, databases, pg
 
 PORT = 54400 + os.getpid() % 100
 
@@ -67,14 +67,47 @@ def test_connect_with_psycopg2_as_odoo_role(cluster):
     connection = psycopg2.connect(dbname='postgres', host=conn.host, port=conn.port, user=conn.user)
     try:
         with connection.cursor() as cr:
-            cr.execute("SELECT current_user, rolsuper, current_setting('port'), "
+            cr.execute("SELECT current_user, current_setting('port'), "
                        "current_setting('listen_addresses') FROM pg_roles WHERE rolname = current_user")
-            assert cr.fetchone() == ('odoo', True, str(PORT), '')
+            assert cr.fetchone() == ('odoo', str(PORT), '')
     finally:
         connection.close()
     # the CLI's own helper talks to it as well
-    assert cli._pg_query(conn, 'postgres', 'SELECT 1 + 1') == [(2,)]
-    assert cli.addon_state(conn, 'no_such_db_here') is None
+    assert databases.query(conn, 'postgres', 'SELECT 1 + 1') == [(2,)]
+    assert databases.probe(conn, 'no_such_db_here').kind == databases.MISSING
+
+
+def role_rights(cluster):
+    return databases.query(cluster.connection, 'postgres',
+                           "SELECT rolsuper, rolcreatedb, rolcanlogin FROM pg_roles "
+                           "WHERE rolname = 'odoo'")[0]
+
+
+def test_odoo_role_creates_databases_but_is_no_superuser(cluster):
+    conn = cluster.connection
+    assert role_rights(cluster) == (False, True, True)
+    databases.query(conn, 'postgres', 'CREATE DATABASE role_check')
+    try:
+        assert databases.query(conn, 'postgres', "SELECT pg_get_userbyid(datdba) FROM pg_database "
+                                                 "WHERE datname = 'role_check'") == [('odoo',)]
+        # what a superuser could do through SQL: read the server's files, run programs
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            databases.query(conn, 'role_check', "SELECT pg_read_file('PG_VERSION')")
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            databases.query(conn, 'role_check', "COPY (SELECT 1) TO PROGRAM 'true'")
+    finally:
+        databases.query(conn, 'postgres', 'DROP DATABASE role_check')
+    # only its owner (and root) may open the socket: trust authentication behind it
+    socket = os.path.join(cluster.socket_dir, '.s.PGSQL.%d' % PORT)
+    assert os.stat(socket).st_mode & 0o777 == 0o700
+
+
+def test_a_superuser_role_left_by_an_earlier_version_is_downgraded_on_start(cluster):
+    cluster._run([pg.find_pg_bin('psql'), '-h', cluster.socket_dir, '-p', str(PORT),
+                  '-U', 'postgres', '-d', 'postgres', '-c', 'ALTER ROLE odoo SUPERUSER NOCREATEDB'])
+    assert role_rights(cluster) == (True, False, True)
+    pg.EmbeddedCluster(cluster.home, port=PORT).start()  # already running: only the role is fixed
+    assert role_rights(cluster) == (False, True, True)
 
 
 def test_stop(cluster):
