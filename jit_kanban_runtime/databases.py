@@ -152,12 +152,13 @@ def drop(conn, dbname):
 def made_by_earlier_command(conn, dbname, stamped):
     """A database an earlier version of the command made, before it marked
     its databases: it kept a stamp for it, and base and jit_kanban were
-    installed in one run (within half an hour)."""
+    first installed in one run (within half an hour; later updates of the
+    addon add records of their own dates)."""
     if not stamped:
         return False
     try:
         rows = query(conn, dbname, """
-            SELECT max(date_init) FILTER (WHERE module = %s)
+            SELECT min(date_init) FILTER (WHERE module = %s)
                  - min(date_init) FILTER (WHERE module = 'base') < interval '30 minutes'
               FROM ir_model_data WHERE module IN ('base', %s)""", (ADDON, ADDON))
     except Exception:  # cannot tell: then it is not
