@@ -66,7 +66,9 @@ def connection(args):
 def write_config(args, conn, http_port=8069):
     home = home_dir(args)
     os.makedirs(home, exist_ok=True)
-    path = os.path.join(home, 'odoo-%s.conf' % http_port)
+    # one file per database: runs on other databases rewrite theirs, not this one
+    database = getattr(args, 'db', None)
+    path = os.path.join(home, 'odoo-%s%s.conf' % (http_port, '-' + database if database else ''))
     lines = [
         '[options]',
         'addons_path = %s' % addons_path(),

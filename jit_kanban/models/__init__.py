@@ -12,3 +12,4 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_move
 from . import stock_picking
+from . import ir_http

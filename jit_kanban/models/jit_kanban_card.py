@@ -105,7 +105,7 @@ class JitKanbanCard(models.Model):
     # signal: every channel (station, API, buttons) comes through here
     # ------------------------------------------------------------------
     @api.model
-    def signal_barcode(self, barcode, station_location_id=False, origin=None):
+    def signal_barcode(self, barcode, station_location_id=False, origin=None, idempotency_key=None):
         """Signal the card with this barcode; answers what happened."""
         origin = origin or self.env.context.get('jit_kanban_origin') or 'api'
         code = (barcode or '').strip() if isinstance(barcode, str) else ''
