@@ -5,6 +5,9 @@ with their idempotency keys; long codes never push the controls off screen.
 Real server, real database: the cards signalled here are taken back (Undo)
 at the end of each test, so the tests can run again on the same database.
 """
+import json
+import os
+
 from test_scan_station import (JsonRpc, PANEL, STATION, login, open_station, read_card,
                                restore_card, scan, wait_result)
 
@@ -49,7 +52,8 @@ def assert_no_dialog(page):
     assert not page.locator('.modal:visible').count(), page.locator('.modal').all_inner_texts()
 
 
-def test_scans_kept_on_the_tablet_while_the_server_is_away(odoo_server, page, page_errors, request):
+def test_scans_kept_on_the_tablet_while_the_server_is_away(odoo_server, page, page_errors, request,
+                                                           output_dir):
     database = request.config.getoption('--odoo-database')
     admin = JsonRpc(odoo_server, database, 'admin', 'admin')
     cards = full_cards(admin, 3)
@@ -76,6 +80,7 @@ def test_scans_kept_on_the_tablet_while_the_server_is_away(odoo_server, page, pa
     assert page.eval_on_selector(PANEL, 'p => getComputedStyle(p).backgroundColor') == \
         'rgb(255, 143, 0)'
     assert_no_dialog(page)
+    page.screenshot(path=os.path.join(output_dir, 'station_saved_on_tablet.png'))
     queued = outbox_items(page)
     assert [item['barcode'] for item in queued] == [card['barcode'] for card in cards]
     assert len({item['key'] for item in queued}) == 3
@@ -88,7 +93,11 @@ def test_scans_kept_on_the_tablet_while_the_server_is_away(odoo_server, page, pa
     assert page.locator('.o_jit_station_row_saved').count() == 3
     assert [item['key'] for item in outbox_items(page)] == [item['key'] for item in queued]
 
-    # the server answers again: sent in scan order, each answer in the history
+    # the server answers again: sent in scan order with their keys, each
+    # answer in the history
+    sent = []
+    page.on('request', lambda req: 'signal_barcode' in req.url and sent.append(
+        json.loads(req.post_data)['params']['kwargs']['idempotency_key']))
     page.unroute(SIGNAL_ROUTE)
     page.wait_for_selector(OUTBOX + '[data-count="0"]', state='attached', timeout=30000)
     wait_result(page, 'accepted', cards[2]['barcode'])
@@ -98,6 +107,7 @@ def test_scans_kept_on_the_tablet_while_the_server_is_away(odoo_server, page, pa
         assert card['barcode'] in rows.nth(row).inner_text()
         assert 'o_jit_station_row_accepted' in rows.nth(row).get_attribute('class')
     assert outbox_items(page) == []
+    assert sent == [item['key'] for item in queued]
 
     events = admin('jit.kanban.event', 'search_read',
                    [('id', '>', since), ('card_id', 'in', [card['id'] for card in cards]),
@@ -167,7 +177,6 @@ def assert_fits(page):
 
 
 def test_long_codes_stay_inside_the_screen(odoo_server, page, page_errors, output_dir):
-    import os
     login(page, odoo_server, 'operator', 'operator')
     page.set_viewport_size(LANDSCAPE_TABLET)
     open_station(page, odoo_server)

@@ -80,6 +80,12 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.Sendi
                     self.locationId);
                 self._setLocation(false);
             }
+        }, function (error, event) {
+            if (event && event.preventDefault) {
+                event.preventDefault();  // the station opens anyway: scans wait on the tablet
+            }
+            self.notice = _t('The list of supermarkets could not be loaded: scans are kept on this tablet.');
+            return $.when();
         });
         return $.when(this._super.apply(this, arguments), locations);
     },
