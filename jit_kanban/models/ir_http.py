@@ -77,19 +77,25 @@ class DatabaseUnavailable(werkzeug.exceptions.ServiceUnavailable):
                      'message': self.description, 'retry_after': RETRY_AFTER_SECONDS}}})
 
     @classmethod
-    def for_request(cls, request=None):
-        """The answer shaped for ``request`` (an Odoo WebRequest) or, without
-        one, for the raw WSGI ``environ`` content type."""
-        # ``http.request`` is a proxy: no isinstance()
-        if getattr(request, '_request_type', None) == 'json':
-            jsonrequest = getattr(request, 'jsonrequest', None) or {}
-            return cls(json_request=True, request_id=jsonrequest.get('id'))
-        return cls(json_request=False)
+    def for_request(cls, environ, request=None):
+        """The answer for this WSGI ``environ`` and, when there is one, Odoo
+        request (``http.request`` is a proxy: no isinstance())."""
+        jsonrequest = getattr(request, 'jsonrequest', None) if request is not None else None
+        json_request = getattr(request, '_request_type', None) == 'json' or _wants_json(environ)
+        return cls(json_request=json_request,
+                   request_id=jsonrequest.get('id') if isinstance(jsonrequest, dict) else None)
 
 
-def _is_json_environ(environ):
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _wants_json(environ):
+    """JSON-RPC calls, clients asking for JSON and the kanban HTTP API."""
     mime = (environ.get('CONTENT_TYPE') or '').split(';')[0].strip()
-    return mime in ('application/json', 'application/json-rpc')
+    return (mime in ('application/json', 'application/json-rpc')
+            or 'application/json' in environ.get('HTTP_ACCEPT', '')
+            or environ.get('PATH_INFO', '').startswith('/jit_kanban/'))
 
 
 def _patch_http_layer():
@@ -103,8 +109,8 @@ def _patch_http_layer():
         # Root.dispatch calls this while handling the registry check's error
         current = sys.exc_info()[1]
         if current is not None and is_database_unavailable(current):
-            _logger.warning('Database unreachable (%s): session kept, answering 503', current)
-            raise DatabaseUnavailable.for_request(http.request)
+            _logger.warning('Database unreachable (%s): session kept, answering 503', _first_line(current))
+            raise DatabaseUnavailable.for_request(http.request.httprequest.environ, http.request)
         return original_logout(self, keep_db=keep_db)
 
     def dispatch(self, environ, start_response):
@@ -113,9 +119,8 @@ def _patch_http_layer():
         except Exception as error:  # e.g. closing a cursor whose connection died
             if not is_database_unavailable(error):
                 raise
-            _logger.warning('Database unreachable (%s): answering 503', error)
-            answer = DatabaseUnavailable(json_request=_is_json_environ(environ))
-            return answer(environ, start_response)
+            _logger.warning('Database unreachable (%s): answering 503', _first_line(error))
+            return DatabaseUnavailable.for_request(environ)(environ, start_response)
 
     dispatch._jit_kanban_outage = True
     http.OpenERPSession.logout = logout
@@ -135,7 +140,7 @@ class IrHttp(models.AbstractModel):
             request = http.request
             request._failed = exception  # no commit on the way out
             _logger.warning('Database unreachable during %s (%s): answering 503',
-                            request.httprequest.path, exception)
-            return DatabaseUnavailable.for_request(request).get_response(
-                request.httprequest.environ)
+                            request.httprequest.path, _first_line(exception))
+            environ = request.httprequest.environ
+            return DatabaseUnavailable.for_request(environ, request).get_response(environ)
         return super(IrHttp, cls)._handle_exception(exception)
