@@ -168,7 +168,7 @@ def test_database_outage_keeps_sessions_and_answers_503(start_own_server, page, 
         page.wait_for_selector(OUTBOX + '[data-count="1"]')
         page.wait_for_selector(PANEL + '[data-result="offline"]')
         assert_no_dialog(page)
-        time.sleep(3)  # a few seconds of outage
+        time.sleep(2)  # a few seconds of outage in all
     finally:
         forwarder.restore()
 

@@ -99,6 +99,7 @@ def test_scans_kept_on_the_tablet_while_the_server_is_away(odoo_server, page, pa
     page.on('request', lambda req: 'signal_barcode' in req.url and sent.append(
         json.loads(req.post_data)['params']['kwargs']['idempotency_key']))
     page.unroute(SIGNAL_ROUTE)
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the tablet's network is back
     page.wait_for_selector(OUTBOX + '[data-count="0"]', state='attached', timeout=30000)
     wait_result(page, 'accepted', cards[2]['barcode'])
     rows = page.locator('.o_jit_station_history tr')
