@@ -26,9 +26,9 @@ from odoo import http, models
 _logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
-# admin_shutdown, crash_shutdown, cannot_connect_now (server starting),
-# and class 08: connection exceptions
-_UNAVAILABLE_PGCODES = ('57P01', '57P02', '57P03')
+# admin_shutdown, crash_shutdown, cannot_connect_now (server starting or
+# stopping), too_many_connections, and class 08: connection exceptions
+_UNAVAILABLE_PGCODES = ('57P01', '57P02', '57P03', '53300')
 _UNAVAILABLE_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="%(retry)d"><title>Database unavailable</title></head>
 <body style="font-family: sans-serif; padding: 2em">
