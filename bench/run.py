@@ -1,7 +1,7 @@
 """jit_kanban performance benchmark.
 
     jit-kanban bench [--db NAME] [-- --reps 30 --sizes 10,100,1000 ...]
-    python -m bench.run --config .jit-kanban/odoo-0.conf --db jit_kanban_bench
+    python -m bench.run --config .jit-kanban/odoo-0-jit_kanban_bench.conf --db jit_kanban_bench
 
 1. Signal cost: a card signal that creates one order, against Odoo's bare
    procurement of the same order (same route, company, warehouse, BoM).
@@ -54,7 +54,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog='python -m bench.run', description=__doc__.split('\n')[0])
     parser.add_argument('--config', default=os.environ.get('JIT_KANBAN_ODOO_CONFIG',
                                                            os.path.join(REPO_ROOT, '.jit-kanban',
-                                                                        'odoo-0.conf')))
+                                                                        'odoo-0-jit_kanban_bench.conf')))
     parser.add_argument('--db', default='jit_kanban_bench')
     parser.add_argument('--reps', type=int, default=30, help='signal pairs (baseline + kanban) per method')
     parser.add_argument('--warmup', type=int, default=2, help='warm-up pairs per block')

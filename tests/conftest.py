@@ -61,9 +61,10 @@ def output_dir():
     return OUTPUT_DIR
 
 
-def start_server(request, output_dir, name, workers=0):
+def start_server(request, output_dir, name, workers=0, extra_args=()):
     """Start Odoo on free ports for the test database; returns (url, stop).
-    ``workers`` > 0 runs Odoo's prefork server, as a factory deploys it."""
+    ``workers`` > 0 runs Odoo's prefork server, as a factory deploys it;
+    ``extra_args`` are more Odoo options (e.g. another database address)."""
     database = request.config.getoption('--odoo-database')
     config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
     if not (database and config):
@@ -79,6 +80,7 @@ def start_server(request, output_dir, name, workers=0):
             '--workers=%d' % workers, '--log-level=info']
     if workers:
         argv += ['--longpolling-port=%d' % free_port(), '--limit-time-real=120']
+    argv += list(extra_args)
     with open(log_path, 'w') as log:
         proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
@@ -115,6 +117,15 @@ def odoo_server(request, output_dir):
         stop()
         if previous_url:
             set_base_url(database, previous_url)
+
+
+@pytest.fixture(scope='session')
+def start_own_server(request, output_dir):
+    """For a test that needs a server of its own (other options):
+    ``url, stop = start_own_server(name, extra_args=[...])``."""
+    def start(name, **options):
+        return start_server(request, output_dir, name, **options)
+    return start
 
 
 @pytest.fixture(scope='session')

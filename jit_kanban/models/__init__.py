@@ -1,3 +1,4 @@
+from . import ir_http_outage
 from . import ir_http
 from . import stock_location
 from . import jit_kanban_reason

@@ -22,8 +22,10 @@ class IrHttp(models.AbstractModel):
     def _handle_exception(cls, exception):
         path = request.httprequest.path if request else ''
         if not path.startswith(KANBAN_ROUTES) or isinstance(
-                exception, werkzeug.exceptions.HTTPException):
+                exception, (werkzeug.exceptions.HTTPException, psycopg2.OperationalError)):
+            # an unreachable database: ir_http_outage answers 503
             return super(IrHttp, cls)._handle_exception(exception)
+        request._failed = exception  # nothing of the failed request is committed
         status, code, message = cls._jit_kanban_error(exception)
         if status >= 500:
             _logger.exception('kanban route %s failed', path)
@@ -42,6 +44,7 @@ class IrHttp(models.AbstractModel):
         status, code, message = cls._jit_kanban_error(exception)
         if status >= 500:
             _logger.exception('kanban route %s failed', request.httprequest.path)
+        request.env.cr.rollback()  # nothing of the failed request is committed
         return {'result': 'rejected', 'reason': code, 'code': status, 'message': message}
 
     @staticmethod

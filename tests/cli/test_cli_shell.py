@@ -46,7 +46,7 @@ def test_jit_kanban_shell_command(odoo_target):
     parser = configparser.ConfigParser()
     parser.read(config)
     options = parser['options']
-    # same home and server as the test run; port 0 rewrites the same odoo-0.conf
+    # same home and server as the test run; port 0 rewrites the same odoo-0-<db>.conf
     argv = [os.path.join(os.path.dirname(sys.executable), 'jit-kanban'),
             '--home', os.path.dirname(config), '--db-port', options['db_port'],
             'shell', '--db', database, '--port', '0']

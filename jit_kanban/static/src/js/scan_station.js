@@ -8,12 +8,16 @@ odoo.define('jit_kanban.ScanStation', function (require) {
  *    ending with Enter into a 'barcode_scanned' event on core.bus;
  *  - the tablet camera, through the browser's BarcodeDetector when it has one;
  *  - typed entry (big input + "Signal" button), always there.
+ * Each scan is kept on the tablet until the server has answered it
+ * (ScanStationOutbox): a network or database outage delays scans, it never
+ * loses them.
  */
 var core = require('web.core');
 var session = require('web.session');
 var Widget = require('web.Widget');
 require('barcodes.BarcodeEvents');  // the singleton emitting 'barcode_scanned'
 var StationDevices = require('jit_kanban.ScanStationDevices');
+var StationOutbox = require('jit_kanban.ScanStationOutbox');
 var cameraSupport = StationDevices.cameraSupport;
 var capitalize = StationDevices.capitalize;
 
@@ -30,9 +34,16 @@ var LOOK = {
     already_signalled: {icon: 'fa-info-circle', title: _t('Already signalled'), label: _t('Already')},
     rejected: {icon: 'fa-times-circle', title: _t('Rejected'), label: _t('Rejected')},
     undone: {icon: 'fa-undo', title: _t('Signal undone'), label: _t('Undone')},
+    offline: {icon: 'fa-cloud-upload', title: _t('Saved on this tablet'), label: _t('Saved')},
+    login: {icon: 'fa-sign-in', title: _t('Log in again'), label: _t('Saved')},
 };
 
-var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
+function savedText(count) {
+    return count === 1 ? _t('1 scan saved on this tablet, will be sent')
+        : _.str.sprintf(_t('%s scans saved on this tablet, will be sent'), count);
+}
+
+var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.SendingMixin, {
     template: 'jit_kanban.ScanStation',
     events: {
         'change .o_jit_station_location': '_onLocationChange',
@@ -54,7 +65,7 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
         this.notice = null;
         this.history = [];
         this.undo = null;  // {eventId, barcode, deadline}
-        this._queue = $.when();
+        this._initOutbox();
     },
 
     willStart: function () {
@@ -69,6 +80,12 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
                     self.locationId);
                 self._setLocation(false);
             }
+        }, function (error, event) {
+            if (event && event.preventDefault) {
+                event.preventDefault();  // the station opens anyway: scans wait on the tablet
+            }
+            self.notice = _t('The list of supermarkets could not be loaded: scans are kept on this tablet.');
+            return $.when();
         });
         return $.when(this._super.apply(this, arguments), locations);
     },
@@ -77,15 +94,18 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
         this.$('.o_jit_station_location').html(QWeb.render('jit_kanban.ScanStation.Locations', {widget: this}));
         this._renderPanel({kind: 'idle'});
         this._renderHistory();
+        this._renderOutbox();
         core.bus.on('barcode_scanned', this, this._onBarcodeScanned);
         this._undoTimer = setInterval(this._renderUndo.bind(this), 1000);
         this.$el.attr('data-ready', '1');
+        this._flush();  // scans left on the tablet by an earlier visit
         return this._super.apply(this, arguments);
     },
 
     destroy: function () {
         core.bus.off('barcode_scanned', this, this._onBarcodeScanned);
         clearInterval(this._undoTimer);
+        this._stopOutbox();
         this._stopCamera();
         if (this._audio && this._audio.close) {
             this._audio.close();
@@ -162,53 +182,24 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
         }
     },
 
-    // --- Server calls, one at a time in scan order ---
-    _enqueue: function (job) {
-        var done = $.Deferred();
-        this._queue.always(function () {
-            job().always(function () { done.resolve(); });
-        });
-        this._queue = done;
-        return done;
-    },
-
-    _call: function (method, args, kwargs, fallback) {
-        var self = this;
-        return this._rpc({model: 'jit.kanban.card', method: method, args: args, kwargs: kwargs || {}})
-            .then(null, function (error, event) {
-                if (event && event.preventDefault) {
-                    event.preventDefault();  // no crash dialog on a kiosk
-                }
-                var message = (error && error.data && error.data.message) ||
-                    (error && error.message) || _t('the server could not be reached');
-                return $.when(_.extend({result: 'rejected', message: message}, fallback));
-            }).then(function (answer) {
-                return self.isDestroyed() ? $.Deferred() : answer;
-            });
-    },
-
+    // --- Server calls: scans through the outbox (SendingMixin) ---
     _signal: function (barcode) {
-        var self = this;
-        barcode = $.trim(barcode || '');
-        if (!barcode) {
-            return $.when();
+        barcode = StationOutbox.normalizeBarcode(barcode);
+        if (barcode) {
+            this._queueScan(barcode);
         }
-        return this._enqueue(function () {
-            self._renderPanel({kind: 'busy', big: barcode});
-            return self._call('signal_barcode', [barcode], {
-                station_location_id: self.locationId || false,
-                origin: 'station',
-            }, {barcode: barcode}).then(function (answer) {
-                answer.barcode = answer.barcode || barcode;
-                self._show(answer.result, answer);
-                if (answer.result === 'accepted' && answer.event_id) {
-                    self.undo = {eventId: answer.event_id, barcode: answer.barcode,
-                                 orderName: answer.order_name,
-                                 deadline: Date.now() + UNDO_SECONDS * 1000};
-                    self._renderUndo();
-                }
-            });
-        });
+    },
+
+    _onScanAnswer: function (item, answer) {
+        answer = _.extend({}, answer, {barcode: answer.barcode || item.barcode});
+        var known = _.contains(['accepted', 'already_signalled', 'rejected'], answer.result);
+        this._show(known ? answer.result : 'rejected', answer);
+        if (answer.result === 'accepted' && answer.event_id) {
+            this.undo = {eventId: answer.event_id, barcode: answer.barcode,
+                         orderName: answer.order_name,
+                         deadline: Date.now() + UNDO_SECONDS * 1000};
+            this._renderUndo();
+        }
     },
 
     _onUndoClick: function (ev) {
@@ -217,17 +208,27 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
         if (!undo) {
             return;
         }
-        $(ev.currentTarget).prop('disabled', true);
-        this._enqueue(function () {
-            return self._call('undo_signal', [undo.eventId], {}, {barcode: undo.barcode})
-                .then(function (answer) {
-                    if (self.undo === undo) {
-                        self.undo = null;
-                    }
-                    self._renderUndo();
-                    answer.withdrawn = undo.orderName;
-                    self._show(answer.result === 'accepted' ? 'undone' : 'rejected', answer);
-                });
+        var $button = $(ev.currentTarget).prop('disabled', true);
+        StationOutbox.callCards('undo_signal', [undo.eventId], {}).then(function (outcome) {
+            if (self.isDestroyed()) {
+                return;
+            }
+            $button.prop('disabled', false);
+            if (outcome.status === 'session') {
+                self.sessionLost = true;
+                return self._renderPanel({kind: 'login'});
+            }
+            if (outcome.status === 'offline') {
+                return self._renderPanel({kind: 'offline', big: _t('Undo not sent'),
+                                          text: _t('The server cannot be reached: try Undo again in a moment.')});
+            }
+            var answer = _.extend({barcode: undo.barcode}, outcome.answer);
+            if (self.undo === undo) {
+                self.undo = null;
+            }
+            self._renderUndo();
+            answer.withdrawn = undo.orderName;
+            self._show(answer.result === 'accepted' ? 'undone' : 'rejected', answer);
         });
     },
 
@@ -295,8 +296,35 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
                 _t('Use the scanner or the camera, or type the card number below.');
             view.facts = [[_t('This station'), bound ||
                            _t('All supermarkets (choose one at the top to bind the station)')]];
+        } else if (view.kind === 'offline' || view.kind === 'login') {
+            _.extend(view, this._describeWaiting(view));
         }
         this.$('.o_jit_station_panel_box').html(QWeb.render('jit_kanban.ScanStation.Panel', {view: view}));
+    },
+
+    /** Panel words while scans wait on the tablet (server away, or logged out). */
+    _describeWaiting: function (view) {
+        var count = this.outbox.count();
+        var saved = savedText(count);
+        if (view.kind === 'login') {
+            var back = window.location.pathname + window.location.search + window.location.hash;
+            return {big: _t('Please log in again'), loginUrl: '/web/login?redirect=' + encodeURIComponent(back),
+                    text: (count ? saved + ' ' + _t('after you log in.') + ' '
+                           : '') + _t('Your session on this tablet has ended.')};
+        }
+        return {big: view.big || saved, text: view.text || _.str.sprintf(
+            _t('The server cannot be reached. Keep scanning: nothing is lost. Next try in %s s.'),
+            view.retrySeconds)};
+    },
+
+    /** The amber count in the header: scans on the tablet not answered yet. */
+    _renderOutbox: function () {
+        var count = this.outbox.count();
+        var $box = this.$('.o_jit_station_outbox');
+        $box.attr('data-count', count).toggleClass('o_hidden', !count)
+            .toggleClass('o_jit_station_outbox_login', this.sessionLost);
+        $box.find('.o_jit_station_outbox_text').text(savedText(count));
+        this._renderHistory();
     },
 
     _renderUndo: function () {
@@ -316,8 +344,13 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, {
     },
 
     _renderHistory: function () {
-        this.$('.o_jit_station_history_box').html(
-            QWeb.render('jit_kanban.ScanStation.History', {history: this.history}));
+        var pending = _.map(this.outbox.items().reverse(), function (item) {
+            return _.extend({time: moment(item.scanned_at).format('HH:mm:ss')}, item);
+        });
+        this.$('.o_jit_station_history_box').html(QWeb.render('jit_kanban.ScanStation.History', {
+            history: this.history, pending: pending, savedLabel: LOOK.offline.label,
+            savedDetail: _t('On this tablet, will be sent'),
+        }));
     },
 
 });

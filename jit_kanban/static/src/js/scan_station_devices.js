@@ -3,8 +3,10 @@ odoo.define('jit_kanban.ScanStationDevices', function (require) {
 
 /**
  * What the scan station does with the tablet itself: read cards with the
- * camera (the browser's BarcodeDetector where there is one) and answer with
- * a sound (WebAudio tones, no sound files).  Mixed into the station widget.
+ * camera and answer with a sound (WebAudio tones, no sound files).  Mixed
+ * into the station widget.  The camera uses the browser's BarcodeDetector
+ * where there is one, else the vendored barcode-detector ponyfill (ZXing
+ * compiled to WebAssembly, static/lib/barcode-detector), loaded on first use.
  */
 var core = require('web.core');
 
@@ -13,13 +15,17 @@ var _t = core._t;
 var DETECT_INTERVAL_MS = 300;
 var CAMERA_FORMATS = ['code_128', 'qr_code'];
 var CAMERA_REPEAT_MS = 4000;  // the same card held in front of the camera is one scan
+var READER_DIR = '/jit_kanban/static/lib/barcode-detector/';
+var READER_SCRIPT = READER_DIR + 'barcode-detector-ponyfill.js';
 // [hertz, start s, length s]: a short high beep when accepted, two mid tones
-// when already signalled, a falling pair when undone, a low buzz when rejected
+// when already signalled, a falling pair when undone, a low buzz when rejected,
+// two soft tones when the scan waits on the tablet
 var TONES = {
     accepted: [[1320, 0, 0.15]],
     already_signalled: [[880, 0, 0.1], [880, 0.15, 0.1]],
     undone: [[990, 0, 0.1], [660, 0.12, 0.15]],
     rejected: [[140, 0, 0.5]],
+    saved: [[660, 0, 0.12], [660, 0.2, 0.12]],  // kept on the tablet, will be sent
 };
 
 function stopTracks(stream) {
@@ -31,8 +37,38 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+var readerLoading = null;
+
+/** A promise of the BarcodeDetector class: the browser's, else the ponyfill's. */
+function loadBarcodeDetector() {
+    if (window.BarcodeDetector) {
+        return Promise.resolve(window.BarcodeDetector);
+    }
+    readerLoading = readerLoading || new Promise(function (resolve, reject) {
+        var script = document.createElement('script');
+        script.src = READER_SCRIPT;
+        script.onload = function () {
+            var api = window.BarcodeDetectionAPI;
+            if (!api || !api.BarcodeDetector) {
+                return reject(new Error(_t('the barcode reader could not be loaded')));
+            }
+            // the WebAssembly reader from this server, not from the package's CDN
+            api.prepareZXingModule({overrides: {locateFile: function (path, prefix) {
+                return /\.wasm$/.test(path) ? READER_DIR + path : prefix + path;
+            }}});
+            resolve(api.BarcodeDetector);
+        };
+        script.onerror = function () {
+            readerLoading = null;  // try again on the next click
+            reject(new Error(_t('the barcode reader could not be loaded')));
+        };
+        document.head.appendChild(script);
+    });
+    return readerLoading;
+}
+
 function cameraSupport() {
-    if (!('BarcodeDetector' in window)) {
+    if (!('BarcodeDetector' in window) && !window.WebAssembly) {
         return {ok: false, reason: _t('Camera not available on this device')};
     }
     if (!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) {
@@ -59,10 +95,11 @@ var DevicesMixin = {
 
     _startCamera: function () {
         var self = this;
-        var Detector = window.BarcodeDetector;
-        var supported = Detector.getSupportedFormats ? Detector.getSupportedFormats()
-            : Promise.resolve(CAMERA_FORMATS);
-        supported.then(function (formats) {
+        var Detector;
+        loadBarcodeDetector().then(function (detectorClass) {
+            Detector = detectorClass;
+            return Detector.getSupportedFormats ? Detector.getSupportedFormats() : CAMERA_FORMATS;
+        }).then(function (formats) {
             var wanted = _.intersection(CAMERA_FORMATS, formats);
             if (!wanted.length) {
                 throw new Error(_t('this device cannot read Code 128 or QR codes'));
@@ -158,5 +195,6 @@ return {
     DevicesMixin: DevicesMixin,
     cameraSupport: cameraSupport,
     capitalize: capitalize,
+    loadBarcodeDetector: loadBarcodeDetector,
 };
 });
