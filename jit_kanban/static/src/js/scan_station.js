@@ -251,11 +251,12 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.Sendi
         if (kind === 'undone') {
             return _t('full again');
         }
-        return capitalize((answer.message || '').replace(' "' + answer.barcode + '"', ''));
+        // the history row shows the barcode already: no need to repeat it
+        return answer.reason === 'unknown_barcode' ? _t('Unknown card') : capitalize(answer.message || '');
     },
 
     _waiting: function (answer) {
-        var reason = (answer.waiting_reason || '').replace(/^[!\s]+/, '');
+        var reason = (answer.waiting_reason || '').trim();
         return reason ? _.str.sprintf(_t('Waiting: %s'), reason) : _t('Waiting for an order');
     },
 
