@@ -45,6 +45,7 @@ class JitKanbanLoop(models.Model):
         own_events = events is None
         events = [] if own_events else events
         waiting, open_orders = card_sql.waiting_cards(cr, self.id)
+        waiting = self._capacity_release(waiting)  # levelling (jit_kanban_loop_levelling.py)
         plan = engine.plan_orders(self.trigger_policy, len(waiting), open_orders,
                                   self.wip_cap, self.batch_size, window_due)
         Card = self.env['jit.kanban.card'].sudo()
@@ -149,7 +150,10 @@ class JitKanbanLoop(models.Model):
         cancelled orders).  One savepoint per loop: a broken loop never stops
         the others; the cron's own transaction commits at its end."""
         now = fields.Datetime.now()
-        for loop in self.search([('state', '=', 'active')]):
+        loops = self.search([('state', '=', 'active')])
+        # heijunka: what each due scheduled MO loop may release (jit_kanban_loop_levelling.py)
+        loops = loops.with_context(jit_kanban_capacity=loops._capacity_levels(now))
+        for loop in loops:
             due = loop.trigger_policy != 'scheduled' or not loop.next_window or loop.next_window <= now
             try:
                 with self.env.cr.savepoint():

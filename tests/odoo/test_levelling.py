@@ -1,0 +1,89 @@
+"""Capacity levelling: a scheduled window releases only what the work center can do."""
+from datetime import timedelta
+
+from odoo import fields
+
+from kanban_factory import KanbanCase
+
+
+class TestLevelling(KanbanCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestLevelling, cls).setUpClass()
+        env = cls.env
+        # works around the clock: the window's working time does not depend on the hour
+        calendar = env['resource.calendar'].create({
+            'name': 'Round the clock',
+            'attendance_ids': [(0, 0, {'name': 'Day %d' % day, 'dayofweek': str(day),
+                                       'hour_from': 0.0, 'hour_to': 24.0}) for day in range(7)]})
+        cls.press = env['mrp.workcenter'].create({
+            'name': 'Kanban Press', 'capacity': 1, 'resource_calendar_id': calendar.id})
+        routing = env['mrp.routing'].create({
+            'name': 'Press once',
+            'operation_ids': [(0, 0, {'name': 'Press', 'workcenter_id': cls.press.id,
+                                      'time_mode': 'manual', 'time_cycle_manual': 30.0})]})
+        cls.loops = {}
+        # one card empty in each; 30 minutes of press per card, 60 minutes per window
+        for name, cards in (('red', 1), ('amber', 2), ('green', 3), ('green too', 4)):
+            product = cls.make_product('Pressed %s' % name)
+            bom = env['mrp.bom'].create({
+                'product_tmpl_id': product.product_tmpl_id.id, 'product_qty': 1,
+                'routing_id': routing.id,
+                'bom_line_ids': [(0, 0, {'product_id': cls.components[0].id, 'product_qty': 1})]})
+            loop = env['jit.kanban.loop'].create({
+                'product_id': product.id, 'bom_id': bom.id, 'location_id': cls.supermarket.id,
+                'replenish_method': 'manufacture', 'container_qty': 1.0, 'card_count': cards,
+                'trigger_policy': 'scheduled', 'schedule_minutes': 60})
+            loop.action_activate()
+            cls.loops[name] = loop
+
+    def window(self):
+        """The next window comes: every loop is due, the cron runs."""
+        past = fields.Datetime.to_string(
+            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(minutes=1))
+        for loop in self.loops.values():
+            loop.next_window = past
+        self.env['jit.kanban.loop']._cron_replenish()
+
+    def ordered(self):
+        return {name for name, loop in self.loops.items()
+                if self.env['mrp.production'].search_count([('jit_kanban_loop_id', '=', loop.id)])}
+
+    def waiting_for_capacity(self):
+        return {name for name, loop in self.loops.items()
+                if any((c.waiting_reason or '').startswith('capacity') for c in loop.card_ids)}
+
+    def load(self, kind):
+        rows = self.env['jit.kanban.capacity'].search([('workcenter_id', '=', self.press.id),
+                                                       ('kind', '=', kind)])
+        return rows
+
+    def test_work_center_takes_two_orders_per_window_the_rest_go_first_next_window(self):
+        for loop in self.loops.values():
+            self.scan(loop.card_ids[0])
+        self.window()
+        self.assertEqual(self.ordered(), {'red', 'amber'}, 'the most urgent loops go first')
+        self.assertEqual(self.waiting_for_capacity(), {'green', 'green too'})
+        self.assertIn('Kanban Press', self.loops['green'].card_ids[0].waiting_reason)
+        self.assertTrue(self.loops['green'].capacity_held_at)
+        # the manager's view: two orders planned, two cards waiting, 24 h a day
+        self.assertAlmostEqual(sum(self.load('kanban').mapped('load_hours')), 1.0)
+        self.assertAlmostEqual(sum(self.load('waiting').mapped('load_hours')), 1.0)
+        today = fields.Date.context_today(self.press)
+        self.assertEqual(self.load('capacity').filtered(
+            lambda r: r.date == today).available_hours, 24.0)
+
+        # amber's last card empties: amber is red now, yet the held loops go first
+        amber = self.loops['amber']
+        self.scan(amber.card_ids[1])
+        self.window()
+        self.assertEqual(self.ordered(), {'red', 'amber', 'green', 'green too'})
+        self.assertEqual(self.waiting_for_capacity(), {'amber'})
+        self.assertEqual(amber.card_ids[1].state, 'empty')
+        self.assertFalse(self.loops['green'].capacity_held_at)
+
+        self.window()
+        self.assertEqual(amber.card_ids[1].state, 'ordered')
+        self.assertEqual(self.waiting_for_capacity(), set())
+        self.assertFalse(amber.capacity_held_at)
