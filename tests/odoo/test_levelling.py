@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 
 from kanban_factory import KanbanCase
 
@@ -87,3 +88,23 @@ class TestLevelling(KanbanCase):
         self.assertEqual(amber.card_ids[1].state, 'ordered')
         self.assertEqual(self.waiting_for_capacity(), set())
         self.assertFalse(amber.capacity_held_at)
+
+    def test_load_report_is_for_planners_of_the_same_company(self):
+        Users = self.env['res.users'].with_context(no_reset_password=True)
+        planner = self.env.ref('mrp.group_mrp_user')
+        company_b = self.env['res.company'].create({'name': 'Plant B'})
+        user_a = Users.create({'name': 'Planner A', 'login': 'planner-a',
+                               'groups_id': [(6, 0, [planner.id])]})
+        user_b = Users.create({'name': 'Planner B', 'login': 'planner-b',
+                               'groups_id': [(6, 0, [planner.id])], 'company_id': company_b.id,
+                               'company_ids': [(6, 0, [company_b.id])]})
+        operator = Users.create({'name': 'Operator', 'login': 'press-operator', 'groups_id': [
+            (6, 0, [self.env.ref('jit_kanban.group_jit_kanban_operator').id])]})
+        Load = self.env['jit.kanban.capacity']
+        # what the pivot reads: available hours per work center
+        rows = Load.sudo(user_a).read_group([('workcenter_id', '=', self.press.id)],
+                                            ['workcenter_id', 'available_hours'], ['workcenter_id'])
+        self.assertEqual(rows[0]['available_hours'], 21 * 24.0, 'a week back, two weeks ahead')
+        self.assertFalse(Load.sudo(user_b).search([('workcenter_id', '=', self.press.id)]))
+        with self.assertRaises(AccessError):
+            Load.sudo(operator).search([])
