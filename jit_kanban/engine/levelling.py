@@ -17,7 +17,8 @@ Operation.__doc__ = """One routing step: work center key, minutes per cycle,
 units per cycle (the work center's capacity), set-up + clean-up minutes per
 order, and efficiency in percent (Odoo's time_efficiency)."""
 
-Candidate = namedtuple('Candidate', 'key cards container_qty operations held_since urgency_rank since')
+Candidate = namedtuple('Candidate',
+                       'key cards container_qty operations held_since urgency_rank since')
 Candidate.__doc__ = """A loop whose window is due: ``cards`` waiting, each of
 ``container_qty`` (BoM units); held_since: when capacity last held it back
 (None if not), urgency_rank: 0 red, 1 amber, 2 green; since: its oldest
@@ -83,7 +84,8 @@ def level(candidates, budgets):
                 if center in left:
                     left[center] -= minutes
                     untouched.discard(center)
-        releases[candidate.key] = Release(released, CAPACITY if released < candidate.cards else None)
+        held = released < candidate.cards
+        releases[candidate.key] = Release(released, CAPACITY if held else None)
     return releases
 
 

@@ -41,6 +41,7 @@ class JitKanbanLoop(models.Model):
               FROM moved JOIN jit_kanban_loop l ON l.id = moved.loop_id""", (tuple(move_ids),))
         Card = self.env['jit.kanban.card'].sudo()
         for _loop_id, container_qty, on_hand, full_ids in self.env.cr.fetchall():
+            count = engine.cards_to_signal(on_hand, container_qty, len(full_ids))
             # the container longest full goes first, as on the shelf
-            for card in Card.browse(full_ids[:engine.cards_to_signal(on_hand, container_qty, len(full_ids))]):
+            for card in Card.browse(full_ids[:count]):
                 card._signal('auto')

@@ -1,11 +1,15 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 
 from .. import engine
+
+_logger = logging.getLogger(__name__)
 
 
 class JitKanbanLoop(models.Model):
@@ -21,7 +25,20 @@ class JitKanbanLoop(models.Model):
     def _capacity_levels(self, now):
         """{loop id: (cards released, reason or None)} for the scheduled
         manufacture loops among these whose window is due at ``now``.  A
-        fixed number of queries for any number of loops."""
+        broken calendar or routing must not stop replenishment: it is
+        logged and this window is not levelled."""
+        try:
+            with self.env.cr.savepoint():
+                return self._level_due_loops(now)
+        except psycopg2.OperationalError:
+            raise  # concurrency: the cron runs again
+        except Exception:  # noqa: BLE001 - logged, the loops are replenished unlevelled
+            _logger.exception('kanban levelling failed; this window is not levelled')
+            return {}
+
+    def _level_due_loops(self, now):
+        """See _capacity_levels; a fixed number of queries for any number
+        of loops."""
         due = self.filtered(lambda l: l.state == 'active' and l.trigger_policy == 'scheduled'
                             and l.replenish_method == 'manufacture'
                             and (not l.next_window or l.next_window <= now))
