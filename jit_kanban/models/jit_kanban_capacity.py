@@ -11,7 +11,8 @@ class JitKanbanCapacity(models.Model):
     """Work center load per day against its available hours: open
     manufacturing orders on their planned day, the kanban cards waiting
     for an order today, and the working hours of the work center's
-    calendar (else its company's) for the past week and next two weeks."""
+    calendar (else its company's) for every day of the past week and next
+    two weeks (0 on days off)."""
     _name = 'jit.kanban.capacity'
     _description = 'Work Center Load'
     _auto = False
@@ -28,12 +29,18 @@ class JitKanbanCapacity(models.Model):
     company_id = fields.Many2one('res.company', readonly=True)
     load_hours = fields.Float('Load (h)', readonly=True, digits=(16, 2))
     available_hours = fields.Float('Available (h)', readonly=True, digits=(16, 2))
+    # one measure for the graph: load bars beside available bars, per day
+    series = fields.Selection([('load', 'Load'), ('available', 'Available')], readonly=True)
+    hours = fields.Float('Hours', readonly=True, digits=(16, 2))
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW jit_kanban_capacity AS (
-            SELECT row_number() OVER () AS id, rows.* FROM (
+            SELECT row_number() OVER () AS id, rows.*,
+                   CASE WHEN rows.kind = 'capacity' THEN 'available' ELSE 'load' END AS series,
+                   rows.load_hours + rows.available_hours AS hours
+              FROM (
                 SELECT rw.workcenter_id, mo.date_planned_start::date AS date,
                        CASE WHEN mo.jit_kanban_loop_id IS NULL THEN 'other' ELSE 'kanban' END AS kind,
                        mo.jit_kanban_loop_id AS loop_id, mo.id AS production_id, mo.product_id,
@@ -54,14 +61,14 @@ class JitKanbanCapacity(models.Model):
                   JOIN mrp_workcenter wc ON wc.id = rw.workcenter_id
                 UNION ALL
                 SELECT wc.id, d.day::date, 'capacity', NULL, NULL, NULL, wc.company_id, 0.0,
-                       SUM(a.hour_to - a.hour_from)
+                       COALESCE(SUM(a.hour_to - a.hour_from), 0.0)
                   FROM mrp_workcenter wc
                   JOIN resource_resource r ON r.id = wc.resource_id
                   LEFT JOIN res_company co ON co.id = r.company_id
                  CROSS JOIN generate_series((now() AT TIME ZONE 'UTC')::date - 7,
                                             (now() AT TIME ZONE 'UTC')::date + 13,
                                             interval '1 day') AS d(day)
-                  JOIN resource_calendar_attendance a
+                  LEFT JOIN resource_calendar_attendance a
                     ON a.calendar_id = COALESCE(r.calendar_id, co.resource_calendar_id)
                    AND a.dayofweek::int = EXTRACT(ISODOW FROM d.day) - 1
                    AND (a.date_from IS NULL OR a.date_from <= d.day::date)
