@@ -56,14 +56,16 @@ def priority(candidate):
     return (held is None, held or '', candidate.urgency_rank, candidate.since or '')
 
 
-def level(candidates, budgets):
+def level(candidates, budgets, idle=None):
     """{key: Release} for the due loops, given ``budgets`` {work center:
     minutes it can still work in this window}.  A work center without a
     budget is not levelled.  An order alone bigger than a whole window is
-    still released one card at a time when its work centers have working
-    time and nothing else this window, or it would wait forever."""
+    still released one card at a time on an ``idle`` work center (working
+    time in the window and nothing released in it yet; by default every
+    work center with a budget), or it would wait forever."""
     left = dict(budgets)
-    untouched = set(budgets)
+    idle = {center for center, minutes in budgets.items() if minutes > 0} \
+        if idle is None else set(idle) & set(budgets)
     releases = {}
     for candidate in sorted(candidates, key=priority):
         if candidate.cards <= 0:
@@ -75,7 +77,7 @@ def level(candidates, budgets):
                    for center, minutes in load.items() if center in left):
                 released = count
                 break
-        if not released and all(center in untouched and budgets[center] > 0 for center in
+        if not released and all(center in idle for center in
                                 order_load(1, candidate.operations) if center in left):
             released = 1
         if released:
@@ -83,7 +85,7 @@ def level(candidates, budgets):
             for center, minutes in load.items():
                 if center in left:
                     left[center] -= minutes
-                    untouched.discard(center)
+                    idle.discard(center)
         held = released < candidate.cards
         releases[candidate.key] = Release(released, CAPACITY if held else None)
     return releases

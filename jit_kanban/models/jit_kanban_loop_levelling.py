@@ -8,6 +8,7 @@ import pytz
 from odoo import _, fields, models
 
 from .. import engine
+from .jit_kanban_capacity import LOAD_HOURS
 
 _logger = logging.getLogger(__name__)
 
@@ -59,10 +60,10 @@ class JitKanbanLoop(models.Model):
                 windows[step.workcenter] = max(windows[step.workcenter], loop.schedule_minutes or 1)
         if not candidates:
             return {}
-        budgets = self._window_budgets(windows, fields.Datetime.from_string(now))
+        budgets, idle = self._window_budgets(windows, fields.Datetime.from_string(now))
         names = dict(self.env['mrp.workcenter'].sudo().browse(list(windows)).name_get())
         levels = {}
-        for key, release in engine.level(candidates, budgets).items():
+        for key, release in engine.level(candidates, budgets, idle).items():
             reason = None
             if release.reason == engine.CAPACITY:
                 centers = sorted({names[step.workcenter] for step in operations[key][1]})
@@ -97,11 +98,15 @@ class JitKanbanLoop(models.Model):
         return operations, waiting
 
     def _window_budgets(self, windows, start):
-        """{work center: working minutes in [start, start + its window]}
-        from the work center's calendar, else its company's, in the time
-        zone of its user, else of its company; without any calendar the
-        whole window works."""
+        """({work center: minutes it can still take}, idle work centers).
+        A window's minutes are the working time in [start, start + window]
+        of the work center's calendar, else its company's, in the time zone
+        of its user, else of its company (no calendar: the whole window).
+        Kanban orders released on it during the last window length are
+        taken off, so windows due at different times never add up to more
+        than the work center does; idle: none was released."""
         cr = self.env.cr
+        released = self._released_minutes(windows, start)
         cr.execute("""
             SELECT wc.id, COALESCE(up.tz, cp.tz, 'UTC'), a.dayofweek, a.hour_from, a.hour_to,
                    COALESCE(r.calendar_id, co.resource_calendar_id) IS NOT NULL
@@ -129,9 +134,29 @@ class JitKanbanLoop(models.Model):
             except pytz.UnknownTimeZoneError:
                 zone = pytz.utc
             local = pytz.utc.localize(start).astimezone(zone).replace(tzinfo=None)
-            budgets[center] = engine.working_minutes(
+            working = engine.working_minutes(
                 local, local + timedelta(minutes=minutes), calendars.get(center))
-        return budgets
+            budgets[center] = max(working - released.get(center, 0.0), 0.0)
+        idle = {center for center in windows if not released.get(center)}
+        return budgets, idle
+
+    def _released_minutes(self, windows, start):
+        """{work center: minutes of kanban orders (not cancelled) created on
+        it within the last window length before ``start``}, in one query."""
+        since = [(center, start - timedelta(minutes=minutes)) for center, minutes in windows.items()]
+        self.env.cr.execute("""
+            SELECT rw.workcenter_id, SUM(%s) * 60.0
+              FROM mrp_production mo
+              JOIN mrp_bom b ON b.id = mo.bom_id
+              JOIN mrp_routing_workcenter rw ON rw.routing_id = mo.routing_id
+              JOIN mrp_workcenter wc ON wc.id = rw.workcenter_id
+              JOIN (VALUES %s) AS w(center, since) ON w.center = rw.workcenter_id
+             WHERE mo.jit_kanban_loop_id IS NOT NULL AND mo.state != 'cancel'
+               AND mo.create_date > w.since
+             GROUP BY rw.workcenter_id""" % (
+            LOAD_HOURS % {'qty': 'mo.product_qty'}, ', '.join(['(%s, %s::timestamp)'] * len(since))),
+            [value for pair in since for value in pair])
+        return dict(self.env.cr.fetchall())
 
     def _capacity_release(self, waiting):
         """The waiting card ids this loop may order now: all of them, unless

@@ -71,9 +71,11 @@ def test_order_bigger_than_a_window_goes_alone_on_an_idle_work_center():
     loops = [candidate('huge', cards=2, qty=10.0, rank=0), candidate('small', rank=1)]
     assert level(loops, {'press': 60.0}) == {'huge': Release(1, CAPACITY),
                                              'small': Release(0, CAPACITY)}
-    # but not outside working time
+    # but not outside working time, nor after other orders this window
     assert level(loops, {'press': 0.0}) == {'huge': Release(0, CAPACITY),
                                             'small': Release(0, CAPACITY)}
+    assert level(loops, {'press': 40.0}, idle=()) == {'huge': Release(0, CAPACITY),
+                                                      'small': Release(1, None)}
 
 
 def test_every_work_center_of_the_routing_must_have_room():

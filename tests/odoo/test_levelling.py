@@ -40,7 +40,11 @@ class TestLevelling(KanbanCase):
             cls.loops[name] = loop
 
     def window(self):
-        """The next window comes: every loop is due, the cron runs."""
+        """The next window comes: an hour passes (the orders released so far
+        were made an hour ago), every loop is due, the cron runs."""
+        self.env.cr.execute("""
+            UPDATE mrp_production SET create_date = create_date - interval '61 minutes'
+             WHERE jit_kanban_loop_id IN %s""", (tuple(l.id for l in self.loops.values()),))
         past = fields.Datetime.to_string(
             fields.Datetime.from_string(fields.Datetime.now()) - timedelta(minutes=1))
         for loop in self.loops.values():
@@ -88,6 +92,21 @@ class TestLevelling(KanbanCase):
         self.assertEqual(amber.card_ids[1].state, 'ordered')
         self.assertEqual(self.waiting_for_capacity(), set())
         self.assertFalse(amber.capacity_held_at)
+
+    def test_orders_released_earlier_in_the_window_count_against_it(self):
+        red, amber = self.loops['red'], self.loops['amber']
+        self.scan(red.card_ids[0])
+        self.window()
+        self.assertEqual(self.ordered(), {'red'})
+        # amber's window comes half an hour later: the press has half an hour left
+        self.env.cr.execute("UPDATE mrp_production SET create_date = create_date - interval '30 minutes'"
+                            " WHERE jit_kanban_loop_id = %s", (red.id,))
+        self.scan(amber.card_ids[0])
+        self.scan(amber.card_ids[1])
+        amber.next_window = fields.Datetime.now()
+        self.env['jit.kanban.loop']._cron_replenish()
+        self.assertEqual(amber.card_ids.mapped('state'), ['ordered', 'empty'])
+        self.assertTrue(amber.card_ids[1].waiting_reason.startswith('capacity'))
 
     def test_load_report_is_for_planners_of_the_same_company(self):
         Users = self.env['res.users'].with_context(no_reset_password=True)
