@@ -46,6 +46,12 @@ class JitKanbanLoop(models.Model):
         if not due:
             return {}
         operations, waiting = self._levelling_facts(due.ids)
+        # held cards ordered since by other means (a manager's button): no longer held
+        stale = due.filtered(lambda l: l.capacity_held_at and l.id not in waiting)
+        if stale:
+            self.env.cr.execute('UPDATE jit_kanban_loop SET capacity_held_at = NULL WHERE id IN %s',
+                                (tuple(stale.ids),))
+            stale.invalidate_cache(['capacity_held_at'], stale.ids)
         candidates = []
         windows = defaultdict(float)
         for loop in due:

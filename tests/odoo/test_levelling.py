@@ -107,6 +107,11 @@ class TestLevelling(KanbanCase):
         self.env['jit.kanban.loop']._cron_replenish()
         self.assertEqual(amber.card_ids.mapped('state'), ['ordered', 'empty'])
         self.assertTrue(amber.card_ids[1].waiting_reason.startswith('capacity'))
+        # a manager orders it by hand: the loop no longer waits for capacity
+        amber.action_replenish()
+        self.assertEqual(amber.card_ids[1].state, 'ordered')
+        self.window()
+        self.assertFalse(amber.capacity_held_at)
 
     def test_load_report_is_for_planners_of_the_same_company(self):
         Users = self.env['res.users'].with_context(no_reset_password=True)
