@@ -13,7 +13,8 @@ class JitKanbanLoop(models.Model):
     @api.model
     def _signal_consumption(self, move_ids):
         """After ``move_ids`` are done: for each active consumption loop whose
-        supermarket they left, signal (origin 'auto') one full card per
+        supermarket they took stock from (their move lines: a move from a
+        parent location may pick in the supermarket), signal (origin 'auto') one full card per
         container the on-hand quantity no longer fills (engine.cards_to_signal).
         One query for all loops; each signal then takes the scan's path."""
         if not move_ids:
@@ -21,13 +22,13 @@ class JitKanbanLoop(models.Model):
         self.env.cr.execute("""
             WITH moved AS (
                 SELECT DISTINCT l.id AS loop_id, l.product_id, sm.parent_left, sm.parent_right
-                  FROM stock_move m
+                  FROM stock_move_line m
                   JOIN jit_kanban_loop l ON l.product_id = m.product_id AND l.state = 'active'
                                         AND l.trigger_policy = 'consumption'
                   JOIN stock_location sm ON sm.id = l.location_id
                   JOIN stock_location src ON src.id = m.location_id
                   JOIN stock_location dst ON dst.id = m.location_dest_id
-                 WHERE m.id IN %s AND m.state = 'done'
+                 WHERE m.move_id IN %s AND m.state = 'done' AND m.qty_done > 0
                    AND src.parent_left >= sm.parent_left AND src.parent_left < sm.parent_right
                    AND NOT (dst.parent_left >= sm.parent_left AND dst.parent_left < sm.parent_right))
             SELECT moved.loop_id, l.container_qty,

@@ -15,16 +15,17 @@ class TestConsumptionTrigger(KanbanCase):
             'name': 'Storekeeper', 'login': 'consumption-storekeeper', 'email': 'store@example.com',
             'groups_id': [(6, 0, [cls.env.ref('stock.group_stock_manager').id])]})
 
-    def take(self, quantity, destination=None, user=None):
+    def take(self, quantity, destination=None, user=None, source=None):
         """Someone takes ``quantity`` out of the supermarket (nobody scans)."""
         env = self.env(user=user.id) if user else self.env
+        source = source or self.supermarket
         picking = env['stock.picking'].create({
             'picking_type_id': self.warehouse.out_type_id.id,
-            'location_id': self.supermarket.id,
+            'location_id': source.id,
             'location_dest_id': (destination or self.customers).id,
             'move_lines': [(0, 0, {
                 'name': self.bought.name, 'product_id': self.bought.id, 'product_uom': self.unit.id,
-                'product_uom_qty': quantity, 'location_id': self.supermarket.id,
+                'product_uom_qty': quantity, 'location_id': source.id,
                 'location_dest_id': (destination or self.customers).id})],
         })
         picking.action_confirm()
@@ -42,7 +43,8 @@ class TestConsumptionTrigger(KanbanCase):
         self.put_stock(self.bought, self.supermarket, 40)
         self.take(7)
         self.assertFalse(self.signalled(loop), 'a started container is still on the shelf')
-        self.take(13)
+        # a delivery from the whole warehouse that picks in the supermarket
+        self.take(13, source=self.warehouse.lot_stock_id)
         self.assertEqual(len(self.signalled(loop)), 2)
         # moving stock inside the supermarket consumes nothing
         self.take(5, destination=self.bin)
