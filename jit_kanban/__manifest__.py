@@ -15,6 +15,7 @@
     'data': [
         'security/jit_kanban_security.xml',
         'security/ir.model.access.csv',
+        'security/jit_kanban_capacity_security.xml',
         'data/ir_sequence_data.xml',
         'data/ir_cron_data.xml',
         'wizards/jit_kanban_state_change_views.xml',
@@ -24,6 +25,7 @@
         'views/jit_kanban_event_views.xml',
         'views/stock_location_views.xml',
         'views/replenishment_order_views.xml',
+        'views/jit_kanban_capacity_views.xml',
         'views/assets.xml',
         'views/scan_station_views.xml',
         'report/jit_kanban_card_report.xml',

@@ -13,3 +13,7 @@ from .triggers import Trigger, plan_orders  # noqa: F401
 from .quantities import order_quantity, cards_to_fill  # noqa: F401
 from .sizing import card_count, average_daily_demand  # noqa: F401
 from .urgency import GREEN, AMBER, RED, urgency  # noqa: F401
+from .levelling import (  # noqa: F401
+    CAPACITY, Candidate, Operation, Release, level, operation_minutes, order_load, working_minutes,
+)
+from .consumption import cards_to_signal  # noqa: F401

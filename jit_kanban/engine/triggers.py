@@ -3,6 +3,8 @@
 ``immediate``: one order per card as soon as it is signalled.
 ``batch``: one order for every ``batch_size`` waiting cards.
 ``scheduled``: one order for all waiting cards when the heijunka window ends.
+``consumption``: as immediate; the signal comes from stock leaving the
+supermarket (engine.consumption), not from a scan.
 A WIP cap bounds the orders open at once; cards beyond it wait, with a reason.
 """
 from collections import namedtuple
@@ -10,6 +12,7 @@ from collections import namedtuple
 from .reasons import Reason
 
 IMMEDIATE, BATCH, SCHEDULED = 'immediate', 'batch', 'scheduled'
+CONSUMPTION = 'consumption'
 
 Trigger = namedtuple('Trigger', 'groups waiting_reason')
 Trigger.__doc__ = """groups: list of card counts, one order each, oldest cards first;
@@ -19,11 +22,11 @@ waiting_reason: why the remaining cards wait (None when none wait)."""
 def plan_orders(policy, waiting_cards, open_orders=0, wip_cap=0, batch_size=1,
                 window_due=False):
     # a misconfigured loop is reported even when no card waits
-    if policy not in (IMMEDIATE, BATCH, SCHEDULED):
+    if policy not in (IMMEDIATE, BATCH, SCHEDULED, CONSUMPTION):
         raise ValueError('unknown trigger policy %r' % (policy,))
     if waiting_cards <= 0:
         return Trigger([], None)
-    if policy == IMMEDIATE:
+    if policy in (IMMEDIATE, CONSUMPTION):
         groups = [1] * waiting_cards
     elif policy == BATCH:
         size = max(int(batch_size or 1), 1)

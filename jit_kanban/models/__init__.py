@@ -17,3 +17,6 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_move
 from . import stock_picking
+from . import jit_kanban_loop_levelling
+from . import jit_kanban_loop_consumption
+from . import jit_kanban_capacity

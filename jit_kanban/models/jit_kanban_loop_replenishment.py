@@ -43,6 +43,7 @@ class JitKanbanLoop(models.Model):
         own_events = events is None
         events = [] if own_events else events
         waiting, open_orders = kanban_sql.waiting_cards(cr, self.id)
+        waiting = self._capacity_release(waiting)  # levelling (jit_kanban_loop_levelling.py)
         plan = engine.plan_orders(self.trigger_policy, len(waiting), open_orders,
                                   self.wip_cap, self.batch_size, window_due)
         Card = self.env['jit.kanban.card'].sudo()
@@ -120,15 +121,21 @@ class JitKanbanLoop(models.Model):
     @api.model
     def _cron_replenish(self):
         """Scheduled windows, batches and cards left waiting (WIP cap, errors,
-        cancelled orders): only loops with waiting cards are locked, one
+        cancelled orders, capacity): only loops with waiting cards are locked, one
         savepoint each, so a broken loop never stops the others and scans of
         loops with nothing to do are never blocked."""
         now = fields.Datetime.now()
         self.env.cr.execute("""
-            SELECT DISTINCT l.id FROM jit_kanban_loop l
-              JOIN jit_kanban_card c ON c.loop_id = l.id AND c.state = 'empty' AND c.active
-             WHERE l.state = 'active' AND l.active ORDER BY l.id""")
-        for loop in self.browse([row[0] for row in self.env.cr.fetchall()]):
+            SELECT l.id FROM jit_kanban_loop l
+             WHERE l.state = 'active' AND l.active
+               AND (l.capacity_held_at IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM jit_kanban_card c
+                     WHERE c.loop_id = l.id AND c.state = 'empty' AND c.active))
+             ORDER BY l.id""")
+        loops = self.browse([row[0] for row in self.env.cr.fetchall()])
+        # heijunka: what each due scheduled MO loop may release (jit_kanban_loop_levelling.py)
+        loops = loops.with_context(jit_kanban_capacity=loops._capacity_levels(now))
+        for loop in loops:
             due = loop.trigger_policy != 'scheduled' or not loop.next_window or loop.next_window <= now
             try:
                 with self.env.cr.savepoint():

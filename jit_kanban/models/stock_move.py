@@ -7,6 +7,8 @@ class StockMove(models.Model):
     def _action_done(self):
         moves = super(StockMove, self)._action_done()
         self.sudo()._jit_kanban_refill(moves.sudo())
+        # consumption-triggered loops (jit_kanban_loop_consumption.py)
+        self.env['jit.kanban.loop'].sudo()._signal_consumption(moves.ids)
         return moves
 
     def _action_cancel(self):
