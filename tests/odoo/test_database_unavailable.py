@@ -7,7 +7,7 @@ import socket
 import psycopg2
 from odoo.exceptions import AccessDenied
 from odoo.tests.common import TransactionCase
-from odoo.addons.jit_kanban.models.ir_http import DatabaseUnavailable, is_database_unavailable
+from odoo.addons.jit_kanban.models.ir_http_outage import DatabaseUnavailable, is_database_unavailable
 
 
 def refused_connection_error():
