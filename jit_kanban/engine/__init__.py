@@ -13,3 +13,9 @@ from .triggers import Trigger, plan_orders  # noqa: F401
 from .quantities import order_quantity, cards_to_fill  # noqa: F401
 from .sizing import card_count, average_daily_demand  # noqa: F401
 from .urgency import GREEN, AMBER, RED, urgency  # noqa: F401
+from .sizing import (  # noqa: F401,E402
+    FACTOR, SERVICE_LEVEL, demand_statistics, z_score, safety_stock, recommend,
+    container_quantity, lead_time,
+)
+from .simulation import simulate, simulate_many, compare  # noqa: F401,E402
+from .card_plan import CardChanges, plan_card_changes  # noqa: F401,E402
