@@ -86,11 +86,12 @@ def simulate_many(demand, card_count, container_qty, lead_time_days, lead_time_s
     }
 
 
-def compare(demand, card_count, container_qty, lead_time_days, unit_cost=0.0):
-    """N-1, N and N+1 cards side by side: for each, the replay's figures and
-    the inventory the cards tie up (cards x container x unit cost)."""
+def compare(demand, card_count, container_qty, lead_time_days, unit_cost=0.0, also=()):
+    """N-1, N and N+1 cards side by side (plus the counts in ``also``, e.g.
+    the loop's current one): for each, the replay's figures and the
+    inventory the cards tie up (cards x container x unit cost)."""
     rows = []
-    for cards in (card_count - 1, card_count, card_count + 1):
+    for cards in sorted({card_count - 1, card_count, card_count + 1} | set(also)):
         if cards < 1:
             continue
         result = simulate(demand, cards, container_qty, lead_time_days)

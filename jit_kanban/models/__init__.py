@@ -1,8 +1,10 @@
 from . import stock_location
 from . import jit_kanban_loop
 from . import jit_kanban_loop_board
+from . import jit_kanban_loop_planning
 from . import jit_kanban_loop_replenishment
 from . import jit_kanban_card
+from . import jit_kanban_card_retirement
 from . import jit_kanban_event
 from . import jit_kanban_order_mixin
 from . import procurement_rule
@@ -12,3 +14,5 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_move
 from . import stock_picking
+from . import jit_kanban_sizing_proposal
+from . import jit_kanban_sizing_proposal_line

@@ -31,6 +31,7 @@ SIGNATURES = {
                  "safety_factor=0.0, service_level=0.95, review_days=0.0, minimum=2)",
     'container_quantity': '(card_count, cycle_stock, safety_stock=0.0, multiple=1.0)',
     'simulate': '(demand, card_count, container_qty, lead_time_days, lead_times=None)',
+    'compare': '(demand, card_count, container_qty, lead_time_days, unit_cost=0.0, also=())',
     'plan_card_changes': '(target, cards, next_sequence)',
 }
 CONSTANTS = ['FULL', 'EMPTY', 'ORDERED', 'BLOCKED', 'STATES', 'TransitionError',

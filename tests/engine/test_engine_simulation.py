@@ -55,3 +55,7 @@ def test_stochastic_mode_is_reproducible_and_riskier_with_variable_lead_times():
 def test_simulate_refuses_impossible_loops(args):
     with pytest.raises(ValueError):
         simulate([1, 2], *args)
+
+
+def test_compare_adds_the_current_count():
+    assert [row['cards'] for row in compare([5] * 4, 3, 10, 1, also=[7])] == [2, 3, 4, 7]
