@@ -38,5 +38,6 @@
     ],
     'demo': [
         'demo/jit_kanban_demo.xml',
+        'demo/jit_kanban_planning_demo.xml',
     ],
 }

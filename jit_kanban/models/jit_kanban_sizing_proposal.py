@@ -1,4 +1,6 @@
 import json
+import random
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -118,6 +120,41 @@ class JitKanbanSizingProposal(models.Model):
                              for row in rows],
             })
         return proposals
+
+    @api.model
+    def _demo_history(self, demand, days=120, seed=11):
+        """Demo data: ``demand`` {loop id: (daily average, deviation)} used on
+        each weekday of the last ``days`` days (done moves out of the
+        supermarket, one INSERT), then a sizing run for these loops."""
+        generator = random.Random(seed)
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        loops = self.env['jit.kanban.loop'].browse([int(key) for key in demand])
+        if self.search_count([('loop_id', 'in', loops.ids)]):
+            return self  # loaded once: an update of the module keeps the history
+        consumer = self.env.ref('stock.location_production')
+        rows = []
+        for loop in loops:
+            average, deviation = demand[loop.id] if loop.id in demand else demand[str(loop.id)]
+            for back in range(days):
+                day = today - timedelta(days=back)
+                quantity = round(max(generator.gauss(average, deviation), 0.0))
+                if day.weekday() < 5 and quantity:
+                    rows.append((loop.id, fields.Date.to_string(day), quantity))
+        self.env.cr.execute("""
+            INSERT INTO stock_move (name, product_id, product_uom, product_uom_qty, product_qty,
+                                    location_id, location_dest_id, company_id, date, date_expected,
+                                    state, procure_method, create_uid, create_date, write_uid,
+                                    write_date)
+            SELECT 'Line consumption', l.product_id, t.uom_id, r.qty, r.qty, l.location_id, %s,
+                   l.company_id, r.day + time '10:00', r.day + time '10:00', 'done',
+                   'make_to_stock', %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
+              FROM unnest(%s::int[], %s::date[], %s::float[]) AS r(loop_id, day, qty)
+              JOIN jit_kanban_loop l ON l.id = r.loop_id
+              JOIN product_product p ON p.id = l.product_id
+              JOIN product_template t ON t.id = p.product_tmpl_id""", (
+            consumer.id, self.env.uid, self.env.uid, [row[0] for row in rows],
+            [row[1] for row in rows], [row[2] for row in rows]))
+        return self._propose(loops)
 
     @api.model
     def _cron_propose(self):
