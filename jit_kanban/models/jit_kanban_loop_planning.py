@@ -68,7 +68,7 @@ class JitKanbanLoop(models.Model):
                                  help='Consumption from the supermarket over these days sizes the loop.')
     safety_method = fields.Selection(
         [(engine.FACTOR, 'Fixed factor'), (engine.SERVICE_LEVEL, 'Service level')],
-        'Safety Stock', required=True, default=engine.FACTOR,
+        'Safety Method', required=True, default=engine.FACTOR,
         help='A fixed share of the demand over the lead time, or z x deviation x '
              'square root of (lead time + review period) for a service level.')
     safety_factor = fields.Float('Safety Factor', default=0.1,

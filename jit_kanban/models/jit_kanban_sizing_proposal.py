@@ -43,7 +43,7 @@ class JitKanbanSizingProposal(models.Model):
     review_days = fields.Float('Review Period (days)', readonly=True)
     safety_method = fields.Selection(
         [(engine.FACTOR, 'Fixed factor'), (engine.SERVICE_LEVEL, 'Service level')],
-        'Safety Stock', readonly=True)
+        'Safety Method', readonly=True)
     safety_factor = fields.Float(readonly=True)
     service_level = fields.Float(readonly=True)
     z_score = fields.Float('z', readonly=True)
