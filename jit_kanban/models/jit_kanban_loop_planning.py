@@ -91,7 +91,8 @@ class JitKanbanLoop(models.Model):
     suggested_container_qty = fields.Float(
         'Container for Current Cards', compute='_compute_sizing',
         help='The container quantity with which the current number of cards would do.')
-    sizing_comparison = fields.Html('Cards Compared', compute='_compute_sizing', sanitize=False)
+    sizing_comparison = fields.Html('Cards Compared', compute='_compute_sizing_comparison',
+                                    sanitize=False)
 
     _sql_constraints = [
         ('service_level_range', 'CHECK(service_level >= 0.5 AND service_level < 1)',
@@ -141,20 +142,32 @@ class JitKanbanLoop(models.Model):
             if not history or loop.container_qty <= 0:
                 loop.update({'daily_demand': 0.0, 'demand_std': 0.0, 'suggested_card_count': 0,
                              'sizing_lead_time_days': loop.lead_time_days,
-                             'suggested_container_qty': 0.0, 'sizing_comparison': False})
+                             'suggested_container_qty': 0.0})
                 continue
             figures = loop._sizing_figures(history)
-            rows = engine.compare(history['series'], figures['cards'], loop.container_qty,
-                                  figures['lead_time_days'], loop.product_id.standard_price,
-                                  also=[loop.card_count])
             loop.update({
                 'daily_demand': figures['daily_demand'], 'demand_std': figures['demand_std'],
                 'sizing_lead_time_days': figures['lead_time_days'],
                 'suggested_card_count': figures['cards'],
                 'suggested_container_qty': engine.container_quantity(
                     max(loop.card_count, 1), figures['cycle_stock'], figures['safety_stock']),
-                'sizing_comparison': loop._comparison_table(rows, loop.card_count, figures['cards']),
             })
+
+    @api.depends('demand_days', 'safety_method', 'safety_factor', 'service_level', 'review_days',
+                 'lead_time_source', 'lead_time_days', 'container_qty', 'card_count')
+    def _compute_sizing_comparison(self):
+        """The replays, only where the table is shown (forms), not in lists."""
+        histories = self._demand_history()
+        for loop in self:
+            history = histories.get(loop.id)
+            if not history or loop.container_qty <= 0:
+                loop.sizing_comparison = False
+                continue
+            figures = loop._sizing_figures(history)
+            rows = engine.compare(history['series'], figures['cards'], loop.container_qty,
+                                  figures['lead_time_days'], loop.product_id.standard_price,
+                                  also=[loop.card_count])
+            loop.sizing_comparison = loop._comparison_table(rows, loop.card_count, figures['cards'])
 
     def _comparison_table(self, rows, current, recommended):
         """N-1, N, N+1 cards side by side, as an HTML table for the forms."""

@@ -171,6 +171,7 @@ class JitKanbanSizingProposal(models.Model):
     def action_apply(self):
         """The confirmation: exactly which cards to print and to pull."""
         self.env['jit.kanban.loop']._check_planner()
+        self.check_access_rule('write')
         to_apply = self.filtered(lambda p: p.state == 'draft')
         if not to_apply:
             raise UserError(_('Only proposals to review can be applied.'))
@@ -194,5 +195,6 @@ class JitKanbanSizingProposal(models.Model):
     @api.multi
     def action_dismiss(self):
         self.env['jit.kanban.loop']._check_planner()
+        self.check_access_rule('write')
         self.filtered(lambda p: p.state == 'draft').write({'state': 'dismissed'})
         return True

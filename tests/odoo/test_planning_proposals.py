@@ -1,6 +1,6 @@
 """Proposal -> confirmation -> apply: exactly the listed cards change."""
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from kanban_factory import KanbanCase
 from planning_history import insert_consumption, working_days
@@ -86,3 +86,24 @@ class TestPlanningProposals(KanbanCase):
         self.Proposal._cron_propose()
         self.assertEqual(self.Proposal.search_count([('loop_id', '=', running.id), ('state', '=', 'draft')]), 1)
         self.assertFalse(self.Proposal.search([('loop_id', '=', draft.id)]))
+
+    def test_only_managers_of_the_company_review_proposals(self):
+        loop = self.make_loop('transfer', card_count=4)
+        proposal = self.Proposal._propose(loop)
+        Users = self.env['res.users'].with_context(no_reset_password=True)
+        manager = self.env.ref('jit_kanban.group_jit_kanban_manager')
+        operator = Users.create({
+            'name': 'Line operator', 'login': 'kanban-operator-proposal',
+            'groups_id': [(6, 0, [self.env.ref('jit_kanban.group_jit_kanban_operator').id])]})
+        plant_b = self.env['res.company'].create({'name': 'Plant B planning'})
+        planner_b = Users.create({
+            'name': 'Plant B planner', 'login': 'kanban-planner-b', 'company_id': plant_b.id,
+            'company_ids': [(6, 0, [plant_b.id])], 'groups_id': [(6, 0, [manager.id])]})
+        with self.assertRaises(AccessError):
+            proposal.sudo(operator).action_apply()
+        with self.assertRaises(AccessError):
+            self.Proposal.sudo(operator).search([])
+        self.assertFalse(self.Proposal.sudo(planner_b).search([('id', '=', proposal.id)]))
+        with self.assertRaises(AccessError):
+            proposal.sudo(planner_b).action_apply()
+        self.assertEqual(proposal.state, 'draft')
