@@ -95,15 +95,15 @@ class JitKanbanSizingProposal(models.Model):
         self.search([('loop_id', 'in', loops.ids), ('state', '=', 'draft')]).write(
             {'state': 'superseded'})
         histories = loops._demand_history()
-        proposals = self
+        now = fields.Datetime.now()
+        proposals, lines = [], []
         for loop in loops:
             history = histories[loop.id]
             figures = loop._sizing_figures(history)
             cost = loop.product_id.standard_price
-            rows = engine.compare(history['series'], figures['cards'], loop.container_qty,
-                                  figures['lead_time_days'], cost, also=[loop.card_count])
-            proposals |= self.create({
-                'loop_id': loop.id, 'current_card_count': loop.card_count,
+            proposals.append({
+                'loop_id': loop.id, 'date': now, 'state': 'draft',
+                'current_card_count': loop.card_count,
                 'recommended_card_count': figures['cards'],
                 'card_delta': figures['cards'] - loop.card_count,
                 'container_qty': loop.container_qty, 'daily_demand': figures['daily_demand'],
@@ -114,12 +114,39 @@ class JitKanbanSizingProposal(models.Model):
                 'safety_method': loop.safety_method, 'safety_factor': loop.safety_factor,
                 'service_level': loop.service_level, 'z_score': figures['z'] or 0.0,
                 'safety_stock': figures['safety_stock'], 'unit_cost': cost,
+                'company_id': loop.company_id.id,
                 'demand_series': json.dumps({'dates': history['dates'], 'series': history['series']}),
-                'line_ids': [(0, 0, dict(row, is_recommended=row['cards'] == figures['cards'],
-                                         is_current=row['cards'] == loop.card_count))
-                             for row in rows],
             })
-        return proposals
+            lines.append([dict(row, is_recommended=row['cards'] == figures['cards'],
+                               is_current=row['cards'] == loop.card_count)
+                          for row in engine.compare(history['series'], figures['cards'],
+                                                    loop.container_qty, figures['lead_time_days'],
+                                                    cost, also=[loop.card_count])])
+        by_loop = {loop_id: proposal_id for proposal_id, loop_id in
+                   self._insert_rows(self._table, proposals, returning='id, loop_id')}
+        ids = [by_loop[proposal['loop_id']] for proposal in proposals]
+        self._insert_rows(self.env['jit.kanban.sizing.proposal.line']._table, [
+            dict(line, proposal_id=proposal_id)
+            for proposal_id, proposal_lines in zip(ids, lines) for line in proposal_lines])
+        return self.browse(ids)
+
+    def _insert_rows(self, table, rows, returning='id'):
+        """INSERT rows (dicts with the same keys) in one statement; returns
+        the ``returning`` columns.  A weekly run over every loop writes no
+        record at a time."""
+        if not rows:
+            return []
+        columns = sorted(rows[0])
+        now = fields.Datetime.now()
+        self.env.cr.execute('INSERT INTO %s (%s, create_uid, create_date, write_uid, write_date) '
+                            'VALUES %s RETURNING %s' % (
+                                table, ', '.join(columns), ', '.join(
+                                    ['(%s)' % ', '.join(['%s'] * (len(columns) + 4))] * len(rows)),
+                                returning),
+                            [value for row in rows for value in
+                             [row[column] for column in columns] + [self.env.uid, now, self.env.uid, now]])
+        rows = self.env.cr.fetchall()
+        return [row[0] for row in rows] if returning == 'id' else rows
 
     @api.model
     def _demo_history(self, demand, days=120, seed=11):

@@ -103,3 +103,19 @@ class TestPlanningSizing(KanbanCase):
         self.assertGreater(tight['stockout_days'], roomy['stockout_days'])
         self.assertEqual(roomy['stockout_days'], 0)
         self.assertEqual(tight['daily'][0]['date'], working_days(self.env, 28, self.today)[0].isoformat())
+
+    def test_simulation_of_a_known_series_matches_the_hand_count(self):
+        # 2 cards of 10, 2 days away, 15 a day: 20-15=5; 5 of 15 (short);
+        # +10 of 15 (short); +10 of 15 (short) -> 3 stock-out days, on hand 5,0,0,0
+        result = self.loop.simulate(card_count=2, container_qty=10, lead_time_days=2,
+                                    demand=[15, 15, 15, 15])
+        self.assertEqual((result['stockout_days'], result['orders_placed']), (3, 4))
+        self.assertAlmostEqual(result['average_on_hand'], 1.25)
+        self.assertEqual([day['on_hand'] for day in result['daily']], [5, 0, 0, 0])
+        self.assertAlmostEqual(result['inventory_value'], 2 * 10 * self.moved.standard_price)
+        stochastic = self.loop.simulate(card_count=2, container_qty=10, lead_time_days=2,
+                                        demand=[5] * 30, lead_time_std=1.5, runs=20, seed=3)
+        self.assertEqual(stochastic['stochastic'], self.loop.simulate(
+            card_count=2, container_qty=10, lead_time_days=2, demand=[5] * 30, lead_time_std=1.5,
+            runs=20, seed=3)['stochastic'])
+        self.assertEqual(stochastic['stockout_days'], 0, 'the planned lead time never runs out')
