@@ -9,6 +9,7 @@ from .. import engine
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 120
+DEMO_MOVE = 'Line consumption'
 
 
 class JitKanbanSizingProposal(models.Model):
@@ -156,7 +157,8 @@ class JitKanbanSizingProposal(models.Model):
         generator = random.Random(seed)
         today = fields.Date.from_string(fields.Date.context_today(self))
         loops = self.env['jit.kanban.loop'].browse([int(key) for key in demand])
-        if self.search_count([('loop_id', 'in', loops.ids)]):
+        if self.env['stock.move'].search_count([('name', '=', DEMO_MOVE),
+                                                ('product_id', 'in', loops.mapped('product_id').ids)]):
             return self  # loaded once: an update of the module keeps the history
         consumer = self.env.ref('stock.location_production')
         rows = []
@@ -172,14 +174,14 @@ class JitKanbanSizingProposal(models.Model):
                                     location_id, location_dest_id, company_id, date, date_expected,
                                     state, procure_method, create_uid, create_date, write_uid,
                                     write_date)
-            SELECT 'Line consumption', l.product_id, t.uom_id, r.qty, r.qty, l.location_id, %s,
+            SELECT %s, l.product_id, t.uom_id, r.qty, r.qty, l.location_id, %s,
                    l.company_id, r.day + time '10:00', r.day + time '10:00', 'done',
                    'make_to_stock', %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
               FROM unnest(%s::int[], %s::date[], %s::float[]) AS r(loop_id, day, qty)
               JOIN jit_kanban_loop l ON l.id = r.loop_id
               JOIN product_product p ON p.id = l.product_id
               JOIN product_template t ON t.id = p.product_tmpl_id""", (
-            consumer.id, self.env.uid, self.env.uid, [row[0] for row in rows],
+            DEMO_MOVE, consumer.id, self.env.uid, self.env.uid, [row[0] for row in rows],
             [row[1] for row in rows], [row[2] for row in rows]))
         return self._propose(loops)
 

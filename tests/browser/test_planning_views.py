@@ -21,18 +21,19 @@ def test_manager_reviews_a_sizing_proposal(odoo_server, request, page, page_erro
     assert result['average_on_hand'] == 1.25
 
     wizard = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='create',
-                  args=[{'loop_ids': [(6, 0, [loop_id])]}], kwargs={})
+                  args=[{}], kwargs={})
     action = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='action_run',
                   args=[[wizard]], kwargs={})
     proposal = call('/web/dataset/call_kw', model='jit.kanban.sizing.proposal', method='search_read',
-                    args=[action['domain']], kwargs={'fields': ['card_delta']})[0]
+                    args=[action['domain'] + [('card_delta', '!=', 0)]],
+                    kwargs={'fields': ['card_delta', 'loop_id'], 'limit': 1})[0]
 
     login(page, odoo_server)
     page.goto(odoo_server + '/web#model=jit.kanban.sizing.proposal&id=%d&view_type=form' % proposal['id'])
     page.wait_for_selector('svg.o_jit_kanban_demand_chart')
     compared = page.locator('.o_form_view .o_field_one2many .o_data_row')
     assert compared.count() >= 3, 'N-1, N and N+1 cards side by side'
-    page.screenshot(path=os.path.join(output_dir, 'sizing_proposal.png'))
+    page.screenshot(path=os.path.join(output_dir, 'sizing_proposal.png'), full_page=True)
 
     page.click('.o_form_statusbar button:has-text("Apply")')
     page.wait_for_selector('.modal .o_data_row')
@@ -41,7 +42,7 @@ def test_manager_reviews_a_sizing_proposal(odoo_server, request, page, page_erro
     page.screenshot(path=os.path.join(output_dir, 'sizing_confirmation.png'))
     page.click('.modal .modal-footer button.btn-default')
 
-    page.goto(odoo_server + '/web#model=jit.kanban.loop&id=%d&view_type=form' % loop_id)
+    page.goto(odoo_server + '/web#model=jit.kanban.loop&id=%d&view_type=form' % proposal['loop_id'][0])
     page.click('.o_notebook a:has-text("Sizing")')
     page.wait_for_selector('table.o_jit_kanban_comparison')
     assert 'suggested' in page.inner_text('table.o_jit_kanban_comparison')
