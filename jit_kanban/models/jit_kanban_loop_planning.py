@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .. import engine
 
@@ -234,6 +234,9 @@ class JitKanbanLoop(models.Model):
         exactly which cards to print and which to pull."""
         self._check_planner()
         proposals = self.env['jit.kanban.sizing.proposal']._propose(self)
+        if not proposals:
+            raise UserError(_('A draft loop gets its cards when it is activated: set its number '
+                              'of cards directly.'))
         return proposals.action_apply()
 
     @api.multi

@@ -79,6 +79,8 @@ class TestPlanningProposals(KanbanCase):
         loop.card_count = 5
         with self.assertRaises(UserError):
             second.action_apply()
+        with self.assertRaises(UserError):
+            self.make_loop('buy', activate=False).action_apply_sizing()
 
     def test_weekly_run_proposes_for_running_loops_only(self):
         running = self.make_loop('transfer')
