@@ -4,6 +4,9 @@ from odoo.exceptions import AccessError, UserError
 from .. import engine
 
 MANAGER_GROUP = 'jit_kanban.group_jit_kanban_manager'
+# bounds of what one simulation call may ask for
+MAX_HISTORY_DAYS = 3660
+MAX_RUNS = 1000
 
 # Consumption out of each loop's supermarket per working day of its window,
 # the non-working days' total, and the measured lead times: one statement
@@ -207,22 +210,27 @@ class JitKanbanLoop(models.Model):
         orders_placed, inventory_value and the daily series."""
         self.ensure_one()
         self._check_planner()
-        if demand is None:
-            history = self._demand_history(days).get(self.id, {})
-            demand, dates = history.get('series', []), history.get('dates', [])
-        else:
-            demand, dates = [float(quantity) for quantity in demand], []
-        cards = int(card_count or self.card_count)
-        container = float(container_qty or self.container_qty)
-        lead = float(self.lead_time_days if lead_time_days is None else lead_time_days)
-        result = engine.simulate(demand, cards, container, lead)
+        try:
+            days = min(int(days), MAX_HISTORY_DAYS) if days else None
+            if demand is None:
+                history = self._demand_history(days).get(self.id, {})
+                demand, dates = history.get('series', []), history.get('dates', [])
+            else:
+                demand, dates = [float(quantity) for quantity in demand], []
+            cards = int(card_count or self.card_count)
+            container = float(container_qty or self.container_qty)
+            lead = float(self.lead_time_days if lead_time_days is None else lead_time_days)
+            result = engine.simulate(demand, cards, container, lead)
+            if lead_time_std and runs:
+                result['stochastic'] = engine.simulate_many(
+                    demand, cards, container, lead, float(lead_time_std),
+                    min(int(runs), MAX_RUNS), int(seed))
+        except (TypeError, ValueError) as error:
+            raise UserError(_('Cannot simulate %s: %s') % (self.name, error))
         for row, date in zip(result['daily'], dates):
             row['date'] = date
         result.update(card_count=cards, container_qty=container, lead_time_days=lead,
                       inventory_value=cards * container * self.product_id.standard_price)
-        if lead_time_std and runs:
-            result['stochastic'] = engine.simulate_many(demand, cards, container, lead,
-                                                        float(lead_time_std), int(runs), seed)
         return result
 
     # ------------------------------------------------------------------

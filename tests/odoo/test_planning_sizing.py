@@ -1,6 +1,6 @@
 """Sizing from a year of real consumption, textbook numbers, one query."""
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from kanban_factory import KanbanCase
 from planning_history import insert_consumption, working_days
@@ -94,6 +94,10 @@ class TestPlanningSizing(KanbanCase):
             'groups_id': [(6, 0, [self.env.ref('jit_kanban.group_jit_kanban_operator').id])]})
         with self.assertRaises(AccessError):
             self.loop.sudo(clerk).simulate(card_count=2)
+        with self.assertRaises(UserError):
+            self.loop.simulate(card_count=-1)
+        with self.assertRaises(UserError):
+            self.loop.simulate(demand=['a lot'])
 
     def test_simulation_replays_the_history(self):
         # 3 containers of 5 against 10 a day, 4 days away: it runs dry
