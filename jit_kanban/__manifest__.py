@@ -31,6 +31,8 @@
         'report/jit_kanban_card_report.xml',
         'report/jit_kanban_card_templates.xml',
         'wizards/jit_kanban_card_audit_views.xml',
+        'views/jit_kanban_sizing_proposal_views.xml',
+        'wizards/jit_kanban_sizing_views.xml',
         'data/jit_kanban_board_data.xml',
     ],
     'qweb': [
@@ -38,5 +40,6 @@
     ],
     'demo': [
         'demo/jit_kanban_demo.xml',
+        'demo/jit_kanban_planning_demo.xml',
     ],
 }

@@ -17,3 +17,9 @@ from .levelling import (  # noqa: F401
     CAPACITY, Candidate, Operation, Release, level, operation_minutes, order_load, working_minutes,
 )
 from .consumption import cards_to_signal  # noqa: F401
+from .sizing import (  # noqa: F401,E402
+    FACTOR, SERVICE_LEVEL, demand_statistics, z_score, safety_stock, recommend,
+    container_quantity, lead_time,
+)
+from .simulation import simulate, simulate_many, compare  # noqa: F401,E402
+from .card_plan import CardChanges, plan_card_changes  # noqa: F401,E402

@@ -4,10 +4,12 @@ from . import stock_location
 from . import jit_kanban_reason
 from . import jit_kanban_loop
 from . import jit_kanban_loop_board
+from . import jit_kanban_loop_planning
 from . import jit_kanban_loop_replenishment
 from . import jit_kanban_card
 from . import jit_kanban_card_scan
 from . import jit_kanban_device
+from . import jit_kanban_card_retirement
 from . import jit_kanban_event
 from . import jit_kanban_order_mixin
 from . import procurement_rule
@@ -20,3 +22,5 @@ from . import stock_picking
 from . import jit_kanban_loop_levelling
 from . import jit_kanban_loop_consumption
 from . import jit_kanban_capacity
+from . import jit_kanban_sizing_proposal
+from . import jit_kanban_sizing_proposal_line

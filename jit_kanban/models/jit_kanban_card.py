@@ -164,6 +164,7 @@ class JitKanbanCard(models.Model):
         self.env['jit.kanban.event']._record(cards, 'receive', origin, from_state='ordered')
         cards.write({'state': engine.next_state('ordered', 'receive'), 'signalled_at': False,
                      'signalled_by': False, 'ordered_at': False})
+        cards._retire_returned()  # jit_kanban_card_retirement: a shrunk loop's card leaves
         return cards
 
     def _back_to_empty(self, reason, origin='auto'):

@@ -216,10 +216,11 @@ class JitKanbanLoop(models.Model):
         """Add cards up to card_count, or retire surplus full/blocked cards."""
         Card = self.env['jit.kanban.card']
         for loop in self:
-            cards = loop.card_ids.sorted('sequence')
+            # cards flagged to retire on return are already counted out
+            cards = loop.card_ids.filtered(lambda c: not c.retire_on_return).sorted('sequence')
             missing = loop.card_count - len(cards)
             if missing > 0:
-                last = max(cards.mapped('sequence') or [0])
+                last = max(loop.with_context(active_test=False).card_ids.mapped('sequence') or [0])
                 for index in range(missing):
                     Card.create({'loop_id': loop.id, 'sequence': last + index + 1})
             elif missing < 0:

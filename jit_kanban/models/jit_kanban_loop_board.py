@@ -24,12 +24,6 @@ class JitKanbanLoop(models.Model):
     urgency_rank = fields.Integer(readonly=True, copy=False, default=2, index=True,
                                   help='0 red, 1 amber, 2 green: the board shows red first.')
 
-    demand_days = fields.Integer('Demand History (days)', default=28,
-                                 help='Consumption from the supermarket over these days sizes the loop.')
-    safety_factor = fields.Float('Safety Factor', default=0.1,
-                                 help='Extra share of demand covered, e.g. 0.1 for 10 %.')
-    daily_demand = fields.Float('Daily Demand', compute='_compute_sizing', digits=(16, 2))
-    suggested_card_count = fields.Integer('Suggested Cards', compute='_compute_sizing')
     kpi_signals = fields.Integer('Signals (30 days)', compute='_compute_kpis')
     kpi_rejections = fields.Integer('Rejected Scans (30 days)', compute='_compute_kpis')
     kpi_lead_time_hours = fields.Float('Signal to Receipt (h, 30 days)', compute='_compute_kpis',
@@ -72,41 +66,6 @@ class JitKanbanLoop(models.Model):
                                'urgency', 'urgency_rank'], self.ids)
         if turned_red:
             self.browse(turned_red)._alert_red()
-
-    @api.depends('demand_days', 'safety_factor', 'lead_time_days', 'container_qty')
-    def _compute_sizing(self):
-        """Real demand: what left the supermarket (done moves out of it), one
-        grouped query for all loops of a window length."""
-        now = fields.Datetime.from_string(fields.Datetime.now())
-        by_window = {}
-        for loop in self:
-            by_window.setdefault(max(loop.demand_days, 1), []).append(loop.id)
-        for days, loop_ids in by_window.items():
-            loops = self.browse(loop_ids)
-            since = fields.Datetime.to_string(now - timedelta(days=days))
-            # the loop's own demand figures: any reader of the loop may see them
-            rows = self.env['stock.move'].sudo().read_group(
-                [('state', '=', 'done'), ('date', '>=', since),
-                 ('location_id', 'in', loops.mapped('location_id').ids),
-                 ('location_dest_id', 'not in', loops.mapped('location_id').ids),
-                 ('product_id', 'in', loops.mapped('product_id').ids)],
-                ['product_id', 'location_id', 'product_qty'], ['product_id', 'location_id'], lazy=False)
-            used = {(r['product_id'][0], r['location_id'][0]): r['product_qty'] for r in rows}
-            for loop in loops:
-                demand = engine.average_daily_demand(
-                    [used.get((loop.product_id.id, loop.location_id.id), 0.0)], days)
-                loop.daily_demand = demand
-                loop.suggested_card_count = engine.card_count(
-                    demand, loop.lead_time_days, loop.container_qty or 1.0,
-                    safety_factor=max(loop.safety_factor, 0.0)) if loop.container_qty > 0 else 0
-
-    @api.multi
-    def action_apply_sizing(self):
-        access.check_manager(self.env)
-        for loop in self:
-            if loop.suggested_card_count and loop.suggested_card_count != loop.card_count:
-                loop.card_count = loop.suggested_card_count
-        return True
 
     def _shift_board(self, full=0, empty=0, ordered=0):
         """A scan's change to the board counts, without a recount; urgency

@@ -26,6 +26,13 @@ SIGNATURES = {
                   'review_days=0.0, minimum=2)',
     'average_daily_demand': '(consumptions, days)',
     'urgency': '(full, total, amber_at=0.5, red_at=0.75)',
+    'demand_statistics': '(daily_quantities, off_day_quantity=0.0)',
+    'recommend': "(daily_demand, demand_std, lead_time_days, container_qty, method='factor', "
+                 "safety_factor=0.0, service_level=0.95, review_days=0.0, minimum=2)",
+    'container_quantity': '(card_count, cycle_stock, safety_stock=0.0, multiple=1.0)',
+    'simulate': '(demand, card_count, container_qty, lead_time_days, lead_times=None)',
+    'compare': '(demand, card_count, container_qty, lead_time_days, unit_cost=0.0, also=())',
+    'plan_card_changes': '(target, cards, next_sequence)',
 }
 CONSTANTS = ['FULL', 'EMPTY', 'ORDERED', 'BLOCKED', 'STATES', 'TransitionError',
              'ACCEPTED', 'ALREADY_SIGNALLED', 'REJECTED', 'SignalDecision', 'Trigger',
@@ -44,7 +51,7 @@ def test_public_name_exported(name):
 
 def test_engine_modules_found():
     assert {'__init__.py', 'card_states.py', 'signals.py', 'triggers.py', 'quantities.py',
-            'sizing.py', 'urgency.py'} <= set(ENGINE_FILES)
+            'sizing.py', 'urgency.py', 'simulation.py', 'card_plan.py'} <= set(ENGINE_FILES)
 
 
 @pytest.mark.parametrize('filename', ENGINE_FILES)

@@ -212,25 +212,6 @@ class TestBoard(KanbanCase):
 
 class TestSizing(KanbanCase):
 
-    def test_suggested_cards_follow_real_consumption(self):
-        loop = self.make_loop('transfer', container_qty=10, lead_time_days=2, safety_factor=0.0,
-                              demand_days=10, card_count=2)
-        self.put_stock(self.moved, self.supermarket, 500)
-        line = self.env.ref('stock.stock_location_customers')
-        move = self.env['stock.move'].create({
-            'name': 'consumption', 'product_id': self.moved.id, 'product_uom': self.unit.id,
-            'product_uom_qty': 150, 'location_id': self.supermarket.id, 'location_dest_id': line.id})
-        move._action_confirm()
-        move._action_assign()
-        move.quantity_done = 150
-        move._action_done()
-        loop.invalidate_cache()
-        # 150 over 10 days = 15 a day; 2 days of lead time = 30 = 3 containers
-        self.assertAlmostEqual(loop.daily_demand, 15.0)
-        self.assertEqual(loop.suggested_card_count, 3)
-        loop.action_apply_sizing()
-        self.assertEqual(len(loop.card_ids), 3)
-
     def test_loop_turning_red_alerts_its_responsible_once(self):
         manager = self.env['res.users'].with_context(no_reset_password=True).create({
             'name': 'Line planner', 'login': 'kanban-planner-test',

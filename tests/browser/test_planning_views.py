@@ -1,0 +1,49 @@
+"""A manager reviews a sizing in the backend: the proposal with its demand
+chart and compared card counts, the confirmation listing the cards to pull,
+and the loop's side-by-side replay; the simulation answers over RPC."""
+import os
+
+from test_http_api import _client
+from test_login import login
+
+
+def test_manager_reviews_a_sizing_proposal(odoo_server, request, page, page_errors, output_dir):
+    database = request.config.getoption('--odoo-database')
+    call = _client(odoo_server, database, 'admin', 'admin')
+    replay = call('/web/dataset/call_kw', model='jit.kanban.loop', method='search_read',
+                  args=[[('state', '=', 'active'), ('replenish_method', '=', 'buy')]],
+                  kwargs={'fields': ['id'], 'limit': 1})
+    loop_id = replay[0]['id']
+    result = call('/web/dataset/call_kw', model='jit.kanban.loop', method='simulate',
+                  args=[[loop_id]], kwargs={'card_count': 2, 'container_qty': 10,
+                                            'lead_time_days': 2, 'demand': [15, 15, 15, 15]})
+    assert (result['stockout_days'], result['orders_placed']) == (3, 4)
+    assert result['average_on_hand'] == 1.25
+
+    wizard = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='create',
+                  args=[{}], kwargs={})
+    action = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='action_run',
+                  args=[[wizard]], kwargs={})
+    proposal = call('/web/dataset/call_kw', model='jit.kanban.sizing.proposal', method='search_read',
+                    args=[action['domain'] + [('card_delta', '!=', 0)]],
+                    kwargs={'fields': ['card_delta', 'loop_id'], 'limit': 1})[0]
+
+    login(page, odoo_server)
+    page.goto(odoo_server + '/web#model=jit.kanban.sizing.proposal&id=%d&view_type=form' % proposal['id'])
+    page.wait_for_selector('svg.o_jit_kanban_demand_chart')
+    compared = page.locator('.o_form_view .o_field_one2many .o_data_row')
+    assert compared.count() >= 3, 'N-1, N and N+1 cards side by side'
+    page.screenshot(path=os.path.join(output_dir, 'sizing_proposal.png'), full_page=True)
+
+    page.click('.o_form_statusbar button:has-text("Apply")')
+    page.wait_for_selector('.modal .o_data_row')
+    listed = page.locator('.modal .o_data_row')
+    assert listed.count() == abs(proposal['card_delta'])
+    page.screenshot(path=os.path.join(output_dir, 'sizing_confirmation.png'))
+    page.click('.modal .modal-footer button.btn-default')
+
+    page.goto(odoo_server + '/web#model=jit.kanban.loop&id=%d&view_type=form' % proposal['loop_id'][0])
+    page.click('.o_notebook a:has-text("Sizing")')
+    page.wait_for_selector('table.o_jit_kanban_comparison')
+    assert 'suggested' in page.inner_text('table.o_jit_kanban_comparison')
+    assert page_errors == []

@@ -1,0 +1,111 @@
+"""Proposal -> confirmation -> apply: exactly the listed cards change."""
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+
+from kanban_factory import KanbanCase
+from planning_history import insert_consumption, working_days
+
+
+class TestPlanningProposals(KanbanCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestPlanningProposals, cls).setUpClass()
+        cls.Proposal = cls.env['jit.kanban.sizing.proposal']
+
+    def picking_of(self, card):
+        return self.env['stock.picking'].search([('group_id', '=', card.transfer_group_id.id)])
+
+    def test_shrinking_pulls_full_cards_now_and_the_rest_on_return(self):
+        loop = self.make_loop('transfer', card_count=4, container_qty=10)
+        cards = loop.card_ids.sorted('sequence')
+        for card in cards[:3]:
+            self.scan(card)
+        proposal = self.Proposal._propose(loop)
+        # no demand: the two-card minimum
+        self.assertEqual((proposal.current_card_count, proposal.recommended_card_count), (4, 2))
+        wizard = self.env['jit.kanban.sizing.apply'].browse(proposal.action_apply()['res_id'])
+        listed = {(line.action, line.card_id) for line in wizard.line_ids}
+        self.assertEqual(listed, {('pull_now', cards[3]), ('pull_on_return', cards[2])})
+        wizard.action_confirm()
+        self.assertEqual(proposal.state, 'applied')
+        self.assertEqual(loop.card_count, 2)
+        self.assertFalse(cards[3].active)
+        self.assertTrue(cards[2].active and cards[2].retire_on_return)
+        self.assertEqual(loop.card_ids, cards[:3], 'the one in circulation stays until it is back')
+        self.assertIn('#4', loop.message_ids[0].body)
+        # its container comes back full: the card leaves the loop
+        self.validate(self.picking_of(cards[2]))
+        self.assertFalse(cards[2].active)
+        self.assertEqual(loop.card_ids, cards[:2])
+        self.assertEqual((loop.full_count, loop.ordered_count), (0, 2))
+        # and scanned later it is refused as retired, never unknown
+        answer = cards[2]._signal('station')
+        self.assertEqual(answer['result'], 'rejected')
+        self.assertIn('retired', answer['message'])
+        # the others keep working
+        self.validate(self.picking_of(cards[0]))
+        self.assertEqual(cards[0].state, 'full')
+        self.assertTrue(cards[0].active)
+
+    def test_growing_prints_exactly_the_listed_cards(self):
+        loop = self.make_loop('transfer', card_count=3, container_qty=10, lead_time_days=2.0,
+                              safety_factor=0.1, demand_days=28)
+        today = fields.Date.from_string(fields.Date.context_today(loop))
+        insert_consumption(self.env, loop, {day: 30.0 for day in working_days(self.env, 28, today)},
+                           self.env.ref('stock.stock_location_customers'))
+        proposal = self.Proposal._propose(loop)
+        # 30 x 2 x 1.1 / 10 = 6.6 -> 7
+        self.assertEqual(proposal.recommended_card_count, 7)
+        self.assertEqual(proposal.line_ids.mapped('cards'), [3, 6, 7, 8])
+        self.assertIn('<svg', proposal.demand_chart)
+        wizard = self.env['jit.kanban.sizing.apply'].browse(proposal.action_apply()['res_id'])
+        self.assertEqual(wizard.line_ids.mapped('action'), ['print'] * 4)
+        self.assertEqual(wizard.line_ids.mapped('sequence'), [4, 5, 6, 7])
+        report = wizard.action_confirm()
+        self.assertEqual(loop.card_count, 7)
+        self.assertEqual(loop.card_ids.mapped('sequence'), [1, 2, 3, 4, 5, 6, 7])
+        new_cards = loop.card_ids.filtered(lambda card: card.sequence > 3)
+        self.assertEqual(report['report_name'], 'jit_kanban.report_kanban_card_a6')
+        self.assertEqual(sorted(report['context']['active_ids']), sorted(new_cards.ids))
+
+    def test_a_new_run_supersedes_and_a_stale_proposal_is_refused(self):
+        loop = self.make_loop('transfer', card_count=4)
+        first = self.Proposal._propose(loop)
+        second = self.Proposal._propose(loop)
+        self.assertEqual((first.state, second.state), ('superseded', 'draft'))
+        with self.assertRaises(UserError):
+            first.action_apply()
+        loop.card_count = 5
+        with self.assertRaises(UserError):
+            second.action_apply()
+        with self.assertRaises(UserError):
+            self.make_loop('buy', activate=False).action_apply_sizing()
+
+    def test_weekly_run_proposes_for_running_loops_only(self):
+        running = self.make_loop('transfer')
+        draft = self.make_loop('buy', activate=False)
+        self.Proposal._cron_propose()
+        self.assertEqual(self.Proposal.search_count([('loop_id', '=', running.id), ('state', '=', 'draft')]), 1)
+        self.assertFalse(self.Proposal.search([('loop_id', '=', draft.id)]))
+
+    def test_only_managers_of_the_company_review_proposals(self):
+        loop = self.make_loop('transfer', card_count=4)
+        proposal = self.Proposal._propose(loop)
+        Users = self.env['res.users'].with_context(no_reset_password=True)
+        manager = self.env.ref('jit_kanban.group_jit_kanban_manager')
+        operator = Users.create({
+            'name': 'Line operator', 'login': 'kanban-operator-proposal',
+            'groups_id': [(6, 0, [self.env.ref('jit_kanban.group_jit_kanban_operator').id])]})
+        plant_b = self.env['res.company'].create({'name': 'Plant B planning'})
+        planner_b = Users.create({
+            'name': 'Plant B planner', 'login': 'kanban-planner-b', 'company_id': plant_b.id,
+            'company_ids': [(6, 0, [plant_b.id])], 'groups_id': [(6, 0, [manager.id])]})
+        with self.assertRaises(AccessError):
+            proposal.sudo(operator).action_apply()
+        with self.assertRaises(AccessError):
+            self.Proposal.sudo(operator).search([])
+        self.assertFalse(self.Proposal.sudo(planner_b).search([('id', '=', proposal.id)]))
+        with self.assertRaises(AccessError):
+            proposal.sudo(planner_b).action_apply()
+        self.assertEqual(proposal.state, 'draft')
