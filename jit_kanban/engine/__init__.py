@@ -13,3 +13,4 @@ from .triggers import Trigger, plan_orders  # noqa: F401
 from .quantities import order_quantity, cards_to_fill  # noqa: F401
 from .sizing import card_count, average_daily_demand  # noqa: F401
 from .urgency import GREEN, AMBER, RED, urgency  # noqa: F401
+from . import shortage  # noqa: F401

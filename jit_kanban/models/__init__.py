@@ -12,3 +12,6 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_move
 from . import stock_picking
+from . import jit_kanban_loop_live
+from . import jit_kanban_loop_kpi
+from . import jit_kanban_shortage

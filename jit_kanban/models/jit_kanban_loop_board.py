@@ -5,8 +5,6 @@ from odoo import _, api, fields, models
 from .. import engine
 from . import card_sql
 
-KPI_DAYS = 30
-
 
 class JitKanbanLoop(models.Model):
     """What the board, sizing and KPIs of a loop read: every figure is
@@ -30,11 +28,6 @@ class JitKanbanLoop(models.Model):
                                  help='Extra share of demand covered, e.g. 0.1 for 10 %.')
     daily_demand = fields.Float('Daily Demand', compute='_compute_sizing', digits=(16, 2))
     suggested_card_count = fields.Integer('Suggested Cards', compute='_compute_sizing')
-    kpi_signals = fields.Integer('Signals (30 days)', compute='_compute_kpis')
-    kpi_rejections = fields.Integer('Rejected Scans (30 days)', compute='_compute_kpis')
-    kpi_lead_time_hours = fields.Float('Signal to Receipt (h, 30 days)', compute='_compute_kpis',
-                                       digits=(16, 1))
-    kpi_stockouts = fields.Integer('Times Red (30 days)', compute='_compute_kpis')
 
     def _refresh_board(self):
         """Recount the cards of these loops (one query) and store the board
@@ -69,6 +62,7 @@ class JitKanbanLoop(models.Model):
                                'urgency', 'urgency_rank'], self.ids)
         if turned_red:
             self.browse(turned_red)._alert_red()
+        self._notify_board()
 
     @api.depends('demand_days', 'safety_factor', 'lead_time_days', 'container_qty')
     def _compute_sizing(self):
@@ -112,26 +106,13 @@ class JitKanbanLoop(models.Model):
         level = engine.urgency(counts[0], sum(counts[:3]))
         if level != counts[3]:
             self._refresh_board()
+        else:
+            self._notify_board()
 
     @api.model
     def _refresh_all_boards(self):
         self.with_context(active_test=False).search([])._refresh_board()
         return True
-
-    def _compute_kpis(self):
-        since = fields.Datetime.to_string(
-            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=KPI_DAYS))
-        rows = self.env['jit.kanban.event'].read_group(
-            [('loop_id', 'in', self.ids), ('date', '>=', since),
-             ('event_type', 'in', ('signal', 'reject', 'receive', 'alert'))],
-            ['loop_id', 'event_type', 'lead_time_hours'], ['loop_id', 'event_type'], lazy=False)
-        figures = {(r['loop_id'][0], r['event_type']): r for r in rows}
-        for loop in self:
-            get = lambda kind: figures.get((loop.id, kind), {})  # noqa: E731
-            loop.kpi_signals = get('signal').get('__count', 0)
-            loop.kpi_rejections = get('reject').get('__count', 0)
-            loop.kpi_lead_time_hours = get('receive').get('lead_time_hours') or 0.0
-            loop.kpi_stockouts = get('alert').get('__count', 0)
 
     def _alert_red(self):
         """A loop just turned red: its responsible gets a to-do, once."""
