@@ -21,6 +21,9 @@ class JitKanbanLoop(models.Model):
     # counting orders reads purchase and manufacturing documents: only for
     # managers, so an operator's loop form opens without an access error
     open_order_count = fields.Integer(groups='jit_kanban.group_jit_kanban_manager')
+    # sizing reads the stock moves out of the supermarket: managers' business
+    daily_demand = fields.Float(groups='jit_kanban.group_jit_kanban_manager')
+    suggested_card_count = fields.Integer(groups='jit_kanban.group_jit_kanban_manager')
 
     def _compute_waiting(self):
         """One grouped query for all loops shown."""

@@ -21,13 +21,18 @@ var CHECK_MS = 3000;
 var AGE_REFRESH_MS = 60000;
 var BOARD_FIELDS = ['full_count', 'empty_count', 'ordered_count', 'blocked_count', 'urgency', 'state'];
 
+function signature(records) {
+    return JSON.stringify(_.sortBy(_.map(records, function (record) {
+        return [record.id].concat(_.map(BOARD_FIELDS, function (name) { return record[name]; }));
+    }), function (row) { return row[0]; }));
+}
+
 var LiveBoardController = KanbanController.extend({
     events: _.extend({}, KanbanController.prototype.events, {
         'click .o_jit_wall_exit': '_onWallExit',
     }),
 
     start: function () {
-        this._signature = null;
         this._lastReload = Date.now();
         bus.on('notification', this, this._onNotification);
         bus.add_channel(CHANNEL);
@@ -49,28 +54,29 @@ var LiveBoardController = KanbanController.extend({
             .attr('title', _t('Show the board alone, full screen, for a wall screen'))
             .append($('<i class="fa fa-television"/>'), ' ', _t('Wall Mode'));
         $wall.on('click', this._setWallMode.bind(this, true));
-        this.$buttons.append($wall);
+        if (this.$buttons) {
+            this.$buttons.append($wall);
+        } else if ($node) {  // no Create button on the board
+            this.$buttons = $('<div/>').append($wall).appendTo($node);
+        }
     },
 
-    /** Live: re-read the board when its loops changed (or a minute passed). */
+    /** Live: re-read the board when its tiles changed (or a minute passed). */
     _check: function (force) {
         var self = this;
         if (this._checking || this.isDestroyed()) {
             return;
         }
-        var state = this.model.get(this.handle, {raw: true});
+        var shown = this._shownRecords();
         this._checking = true;
         this._rpc({
             model: this.modelName,
             method: 'search_read',
-            domain: state.domain,
+            domain: [['id', 'in', _.pluck(shown, 'id')]],
             fields: BOARD_FIELDS,
-            context: state.context,
         }, {shadow: true}).then(function (rows) {
-            var signature = JSON.stringify(rows);
-            var stale = self._signature !== null && signature !== self._signature;
+            var stale = signature(rows) !== signature(shown);
             var old = Date.now() - self._lastReload > AGE_REFRESH_MS;
-            self._signature = signature;
             if ((force || stale || old) && !self.isDestroyed()) {
                 self._lastReload = Date.now();
                 return self.reload();
@@ -78,6 +84,21 @@ var LiveBoardController = KanbanController.extend({
         }).always(function () {
             self._checking = false;
         });
+    },
+
+    /** The values of the tiles on screen (grouped or not). */
+    _shownRecords: function () {
+        var records = [];
+        (function collect(point) {
+            _.each(point.data, function (child) {
+                if (child.type === 'list') {
+                    collect(child);
+                } else {
+                    records.push(child.data);
+                }
+            });
+        })(this.model.get(this.handle));
+        return records;
     },
 
     _onNotification: function (notifications) {
