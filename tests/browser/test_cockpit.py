@@ -97,14 +97,27 @@ def base_page(page, cockpit):
     return page
 
 
-def test_manager_opens_the_board_and_every_menu(base_page, page_errors, output_dir, publish_screenshot):
+def test_manager_opens_the_board_and_every_menu(base_page, page_errors, output_dir, odoo_env,
+                                                publish_screenshot):
     page = base_page
     leaves = walk_menus(page, output_dir, 'manager')
     assert {'jit_kanban.jit_kanban_shortage_menu', 'jit_kanban.jit_kanban_event_menu_lead_time',
             'jit_kanban.jit_kanban_loop_menu', 'jit_kanban.stock_location_menu_supermarket_config'} \
         <= set(leaves)
-    # the board: red first across supermarkets, waiting times, the wall mode
+    # the board: a colour picked from a tile's menu, the wall mode
     open_app(page)
+    tile = page.locator(BOARD).first
+    loop_id = int(tile.get_attribute('data-loop-id'))
+    previous = odoo_env(lambda env: env['jit.kanban.loop'].browse(loop_id).color)
+    colour = 9 if previous != 9 else 8
+    try:
+        tile.hover()
+        tile.locator('.o_dropdown_kanban .dropdown-toggle').click()
+        tile.locator('.oe_kanban_colorpicker a[data-color="%d"]' % colour).click()
+        page.wait_for_selector('%s[data-loop-id="%d"].oe_kanban_color_%d' % (BOARD, loop_id, colour))
+        assert odoo_env(lambda env: env['jit.kanban.loop'].browse(loop_id).color) == colour
+    finally:
+        odoo_env(lambda env: env['jit.kanban.loop'].browse(loop_id).write({'color': previous}))
     page.set_viewport_size({'width': 1600, 'height': 900})
     page.click('.o_jit_wall_toggle')
     page.wait_for_selector('body.o_jit_wall_mode .o_jit_wall_exit')
@@ -129,6 +142,12 @@ def test_operator_opens_every_menu_and_a_loop(base_page, page_errors, output_dir
     assert_no_error_dialog(page, 'loop form as operator')
     page.click('a[role=tab]:has-text("Performance")')
     assert page.locator('.o_form_view').get_by_text('Planned Lead Time (h)').is_visible()
+    # and a card, from the cards board
+    page.goto(page.base_url + '/web#action=jit_kanban.jit_kanban_card_action')
+    page.click('.o_jit_kanban_cards .o_jit_kanban_card')
+    page.wait_for_selector('.o_form_view')
+    wait_idle(page)
+    assert_no_error_dialog(page, 'card form as operator')
     assert page_errors == []
 
 
