@@ -46,6 +46,13 @@ def wait_idle(page):
                            " || !document.querySelector('.o_loading').offsetParent")
 
 
+def shoot(page, path):
+    """A screenshot once Odoo's "Loading" is gone and the charts are drawn."""
+    wait_idle(page)
+    time.sleep(0.6)
+    page.screenshot(path=path)
+
+
 def open_app(page):
     page.click('#oe_main_menu_navbar a[data-menu-xmlid="%s"]' % ROOT_MENU)
     page.wait_for_selector(BOARD)
@@ -122,8 +129,9 @@ def test_manager_opens_the_board_and_every_menu(base_page, page_errors, output_d
     page.click('.o_jit_wall_toggle')
     page.wait_for_selector('body.o_jit_wall_mode .o_jit_wall_exit')
     assert not page.locator('.o_control_panel').is_visible()
-    time.sleep(0.5)
-    page.screenshot(path=os.path.join(output_dir, 'cockpit_wall.png'))
+    assert not page.locator('.o_sub_menu').is_visible()
+    assert page.locator(BOARD).first.is_visible()
+    shoot(page, os.path.join(output_dir, 'cockpit_wall.png'))
     page.click('.o_jit_wall_exit')
     page.wait_for_selector('.o_control_panel', state='visible')
     assert page_errors == []
@@ -213,7 +221,7 @@ def test_shortage_screen_ranks_negative_stock_before_a_late_order(
     assert float(cell(carton_row, 'On Hand')) == -10
     assert 'Count the supermarket' in cell(carton_row, 'What to Do')
     assert cell(gear_row, 'Orders Past Due') == '1'
-    page.screenshot(path=os.path.join(output_dir, 'cockpit_shortage.png'))
+    shoot(page, os.path.join(output_dir, 'cockpit_shortage.png'))
     assert page_errors == []
     publish_screenshot(os.path.join(output_dir, 'cockpit_shortage.png'), 'screenshot_shortage.png')
 
@@ -231,14 +239,14 @@ def test_loop_form_lead_time_planned_vs_actual_with_chart(
     assert 'Planned 120.0 h' in summary and 'latest' in summary, summary
     assert 'No receipt yet' not in summary
     assert page.locator('.o_jit_kanban_no_receipt').is_hidden()
-    page.screenshot(path=os.path.join(output_dir, 'cockpit_loop_kpis.png'))
+    shoot(page, os.path.join(output_dir, 'cockpit_loop_kpis.png'))
     page.click('button[name=action_open_lead_time_chart]')
     page.wait_for_selector('.o_graph svg .nv-line')
     wait_idle(page)
     points = page.locator('.o_graph svg .nv-point').count()
     assert points >= 4, 'one point per week with receipts: %d' % points
     assert '120.0 h' in page.inner_text('.o_control_panel .breadcrumb')
-    page.screenshot(path=os.path.join(output_dir, 'cockpit_lead_time_chart.png'))
+    shoot(page, os.path.join(output_dir, 'cockpit_lead_time_chart.png'))
     assert page_errors == []
     publish_screenshot(os.path.join(output_dir, 'cockpit_loop_kpis.png'), 'screenshot_loop_kpis.png')
     publish_screenshot(os.path.join(output_dir, 'cockpit_lead_time_chart.png'),
