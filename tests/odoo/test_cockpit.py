@@ -101,3 +101,18 @@ class TestCockpit(KanbanCase):
         weeks = self.env['jit.kanban.event'].read_group(
             [('loop_id', 'in', loops.ids), ('event_type', '=', 'receive')], ['date'], ['date:week'])
         self.assertGreaterEqual(len(weeks), 8, 'the events chart spans the weeks of history')
+
+    def test_shortage_shows_each_company_its_own_loops(self):
+        other = self.env['res.company'].create({'name': 'Other Plant'})
+        foreign = self.env['jit.kanban.loop'].create({
+            'product_id': self.bought.id, 'location_id': self.supermarket.id,
+            'replenish_method': 'buy', 'company_id': other.id, 'state': 'active'})
+        ours = self.make_loop('transfer')
+        operator = self.env['res.users'].create({
+            'name': 'Line Operator', 'login': 'cockpit-operator',
+            'groups_id': [(6, 0, [self.env.ref('jit_kanban.group_jit_kanban_operator').id])]})
+        self.assertEqual(self.shortage_rows(foreign | ours).mapped('loop_id'), ours | foreign)
+        seen = self.Shortage.sudo(operator).search([('loop_id', 'in', (foreign | ours).ids)])
+        self.assertEqual(seen.mapped('loop_id').ids, ours.ids)
+        seen.read(['action_text', 'risk_level'])  # an operator reads the screen
+
