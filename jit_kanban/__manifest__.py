@@ -28,6 +28,7 @@
         'views/jit_kanban_capacity_views.xml',
         'views/assets.xml',
         'views/scan_station_views.xml',
+        'views/jit_kanban_shortage_views.xml',
         'report/jit_kanban_card_report.xml',
         'report/jit_kanban_card_templates.xml',
         'wizards/jit_kanban_card_audit_views.xml',

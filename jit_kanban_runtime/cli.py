@@ -222,6 +222,8 @@ def cmd_demo(args):
     conn = connection(args)
     config = write_config(args, conn, args.port)
     prepare_database(args, conn, args.db, config, demo=True)
+    subprocess.check_call([sys.executable, '-W', 'ignore::UserWarning', '-m', 'data.load_demo_history',
+                           '--config', config, '--db', args.db], cwd=REPO_ROOT)
     if args.no_serve:
         return
     cmd_serve(args, conn=conn, config=config)

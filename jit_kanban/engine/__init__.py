@@ -23,3 +23,4 @@ from .sizing import (  # noqa: F401,E402
 )
 from .simulation import simulate, simulate_many, compare  # noqa: F401,E402
 from .card_plan import CardChanges, plan_card_changes  # noqa: F401,E402
+from . import shortage  # noqa: F401

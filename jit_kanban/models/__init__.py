@@ -24,3 +24,6 @@ from . import jit_kanban_loop_consumption
 from . import jit_kanban_capacity
 from . import jit_kanban_sizing_proposal
 from . import jit_kanban_sizing_proposal_line
+from . import jit_kanban_loop_live
+from . import jit_kanban_loop_kpi
+from . import jit_kanban_shortage

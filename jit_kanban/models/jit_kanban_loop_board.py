@@ -5,8 +5,6 @@ from odoo import _, api, fields, models
 from .. import engine
 from . import access, kanban_sql
 
-KPI_DAYS = 30
-
 
 class JitKanbanLoop(models.Model):
     """What the board, sizing and KPIs of a loop read: every figure is
@@ -24,11 +22,6 @@ class JitKanbanLoop(models.Model):
     urgency_rank = fields.Integer(readonly=True, copy=False, default=2, index=True,
                                   help='0 red, 1 amber, 2 green: the board shows red first.')
 
-    kpi_signals = fields.Integer('Signals (30 days)', compute='_compute_kpis')
-    kpi_rejections = fields.Integer('Rejected Scans (30 days)', compute='_compute_kpis')
-    kpi_lead_time_hours = fields.Float('Signal to Receipt (h, 30 days)', compute='_compute_kpis',
-                                       digits=(16, 1))
-    kpi_stockouts = fields.Integer('Times Red (30 days)', compute='_compute_kpis')
 
     def _refresh_board(self, cards_changed=True):
         """Recount the cards of these loops (one query) and store the board
@@ -66,6 +59,7 @@ class JitKanbanLoop(models.Model):
                                'urgency', 'urgency_rank'], self.ids)
         if turned_red:
             self.browse(turned_red)._alert_red()
+        self._notify_board()
 
     def _shift_board(self, full=0, empty=0, ordered=0):
         """A scan's change to the board counts, without a recount; urgency
@@ -76,26 +70,13 @@ class JitKanbanLoop(models.Model):
         level = engine.urgency(counts[0], sum(counts[:3]))
         if level != counts[3]:
             self._refresh_board()
+        else:
+            self._notify_board()
 
     @api.model
     def _refresh_all_boards(self):
         self.with_context(active_test=False).search([])._refresh_board(cards_changed=False)
         return True
-
-    def _compute_kpis(self):
-        since = fields.Datetime.to_string(
-            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=KPI_DAYS))
-        rows = self.env['jit.kanban.event'].read_group(
-            [('loop_id', 'in', self.ids), ('date', '>=', since),
-             ('event_type', 'in', ('signal', 'reject', 'receive', 'alert'))],
-            ['loop_id', 'event_type', 'lead_time_hours'], ['loop_id', 'event_type'], lazy=False)
-        figures = {(r['loop_id'][0], r['event_type']): r for r in rows}
-        for loop in self:
-            get = lambda kind: figures.get((loop.id, kind), {})  # noqa: E731
-            loop.kpi_signals = get('signal').get('__count', 0)
-            loop.kpi_rejections = get('reject').get('__count', 0)
-            loop.kpi_lead_time_hours = get('receive').get('lead_time_hours') or 0.0
-            loop.kpi_stockouts = get('alert').get('__count', 0)
 
     def _alert_red(self):
         """A loop just turned red: its responsible gets a to-do, once."""

@@ -177,9 +177,12 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.Sendi
         var parent = this.getParent();
         if (parent && parent.action_stack && parent.action_stack.length > 1) {
             parent.history_back();
-        } else {
-            window.location.href = '/web';
+            return;
         }
+        // opened on its own: back to the Kanban app (its board), not the home app
+        var $app = $('a[data-menu-xmlid="jit_kanban.jit_kanban_root_menu"]');
+        window.location.hash = $app.length ? 'menu_id=' + $app.data('menu') : '';
+        window.location.reload();
     },
 
     // --- Server calls: scans through the outbox (SendingMixin) ---
