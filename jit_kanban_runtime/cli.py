@@ -112,7 +112,7 @@ def addon_fingerprint():
 def prepare_database(args, conn, dbname, config, demo=True):
     """Create the database with the addon, or update the addon in it when its
     files changed; databases the command did not make are not touched unless
-    the user asked (``--install-into-existing``)."""
+    the user asked (``--install-into-existing``).  True when Odoo ran."""
     found = databases.probe(conn, dbname)
     action = databases.decide(found, getattr(args, 'install_into_existing', False))
     stamp = stamp_path(args, dbname, conn)
@@ -134,7 +134,7 @@ def prepare_database(args, conn, dbname, config, demo=True):
     if action == databases.UPDATE and os.path.exists(stamp) and open(stamp).read() == fingerprint:
         finish_database(conn, dbname, marker)
         say('database %s is up to date' % dbname)
-        return
+        return False
     if action == databases.UPDATE:
         argv, what = ['-u', ADDON], 'updating %s in %s' % (ADDON, dbname)
     else:
@@ -153,6 +153,7 @@ def prepare_database(args, conn, dbname, config, demo=True):
     os.makedirs(os.path.dirname(stamp), exist_ok=True)
     with open(stamp, 'w') as handle:
         handle.write(fingerprint)
+    return True
 
 
 def adopt(conn, dbname, marker):
@@ -221,9 +222,11 @@ def odoo_subprocess(argv):
 def cmd_demo(args):
     conn = connection(args)
     config = write_config(args, conn, args.port)
-    prepare_database(args, conn, args.db, config, demo=True)
-    subprocess.check_call([sys.executable, '-W', 'ignore::UserWarning', '-m', 'data.load_demo_history',
-                           '--config', config, '--db', args.db], cwd=REPO_ROOT)
+    if prepare_database(args, conn, args.db, config, demo=True):
+        # the factory's weeks of history, once (the loader skips a loaded one)
+        subprocess.check_call([sys.executable, '-W', 'ignore::UserWarning', '-m',
+                               'data.load_demo_history', '--config', config, '--db', args.db],
+                              cwd=REPO_ROOT)
     if args.no_serve:
         return
     cmd_serve(args, conn=conn, config=config)
