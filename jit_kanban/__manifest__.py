@@ -29,6 +29,8 @@
         'report/jit_kanban_card_report.xml',
         'report/jit_kanban_card_templates.xml',
         'wizards/jit_kanban_card_audit_views.xml',
+        'wizards/jit_kanban_device_token_views.xml',
+        'views/jit_kanban_device_views.xml',
         'data/jit_kanban_board_data.xml',
     ],
     'qweb': [

@@ -1,2 +1,3 @@
 from . import jit_kanban_card_audit
 from . import jit_kanban_state_change
+from . import jit_kanban_device_token
