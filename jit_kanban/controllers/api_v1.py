@@ -62,6 +62,8 @@ class DeviceResponse(http.Response):
 
 
 def json_response(status, payload, headers=None):
+    # Odoo's dispatch writes into the session (e.g. a GeoIP look-up): drop it
+    request.session.modified = False
     response = DeviceResponse(json.dumps(payload), status=status, headers=headers)
     response.headers['Cache-Control'] = 'no-store'
     return response
@@ -131,7 +133,6 @@ def _install():
     def device_get_request(self, httprequest):
         if not _is_device_path(httprequest):
             return get_request(self, httprequest)
-        httprequest.session.modified = False
         return DeviceRequest(httprequest)
 
     root.setup_db, root.get_request = device_setup_db, device_get_request

@@ -3,6 +3,7 @@ bearer token and no browser.  Only a valid token of a Kanban Operator's
 device gets in; every scan is answered once, leaves one event of its device,
 and a repeated or concurrent scan never makes a second order."""
 import json
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -58,9 +59,17 @@ def device_factory(trust_factory, db_env):
             'replenish_method': 'transfer', 'source_location_id': template.source_location_id.id,
             'container_qty': 5, 'card_count': 4, 'company_id': template.company_id.id})
         loop.action_activate()
-        demoted = env['res.users'].with_context(no_reset_password=True).create({
-            'name': 'Demoted %s' % tag, 'login': 'demoted-%s' % tag,
-            'groups_id': [(6, 0, env.ref('jit_kanban.group_jit_kanban_operator').ids)]})
+        Users = env['res.users'].with_context(no_reset_password=True)
+        operators = env.ref('jit_kanban.group_jit_kanban_operator')
+        demoted = Users.create({'name': 'Demoted %s' % tag, 'login': 'demoted-%s' % tag,
+                                'groups_id': [(6, 0, operators.ids)]})
+        plant_b = users['other_company'].company_id
+        # works in both plants, now in plant A: its plant B device must not scan
+        switched = Users.create({
+            'name': 'Switched %s' % tag, 'login': 'switched-%s' % tag,
+            'company_id': template.company_id.id,
+            'company_ids': [(6, 0, (template.company_id | plant_b).ids)],
+            'groups_id': [(6, 0, operators.ids)]})
         Device = env['jit.kanban.device']
 
         def device(name, user, company=template.company_id):
@@ -71,7 +80,8 @@ def device_factory(trust_factory, db_env):
                                            users['other_company'].company_id),
                    'revoked': device('revoked', users['operator']),
                    'archived': device('archived', users['operator']),
-                   'demoted': device('demoted', demoted)}
+                   'demoted': device('demoted', demoted),
+                   'switched': device('switched', switched, plant_b)}
         devices.update({'crowd%d' % n: device('crowd %d' % n, users['manager' if n % 2 else 'operator'])
                         for n in range(CONCURRENT_DEVICES)})
         tokens = {name: record._issue_token() for name, record in devices.items()}
@@ -92,6 +102,12 @@ def _loop_facts(db_env, loop_id):
                 env['stock.picking'].search_count([('group_id.jit_kanban_loop_id', '=', loop_id)]))
 
 
+def _session_files():
+    import odoo
+    folder = odoo.tools.config.session_dir
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
 def _is_error(answer, status, word):
     return answer == {'error': {'code': status, 'error': word, 'message': answer['error']['message']}}
 
@@ -100,17 +116,23 @@ def test_only_a_valid_operator_device_token_gets_in(prefork_server, device_facto
     factory = device_factory
     barcode = factory['cards'][0]
     before = _loop_facts(db_env, factory['loop'])
+    sessions = _session_files()
     for token in (None, 'not-a-token', factory['tokens']['revoked'],
                   factory['tokens']['archived'], factory['tokens']['operator'][:-1]):
         status, head, answer = Api(prefork_server, token).scan(barcode)
         assert status == 401 and _is_error(answer, 401, 'unauthorized'), (token, answer)
         assert head['WWW-Authenticate'].startswith('Bearer')
-    status, _head, answer = Api(prefork_server, factory['tokens']['demoted']).scan(barcode)
-    assert status == 403 and _is_error(answer, 403, 'forbidden'), answer
+    for name in ('demoted', 'switched'):
+        status, _head, answer = Api(prefork_server, factory['tokens'][name]).scan(barcode)
+        assert status == 403 and _is_error(answer, 403, 'forbidden'), (name, answer)
     # a session cookie of a logged-in user is no way in either
     status, _head, answer = Api(prefork_server).call(
         'POST', SCAN, {'barcode': barcode}, headers={'Cookie': 'session_id=whatever'})
     assert status == 401
+    status, _head, answer = Api(prefork_server, factory['tokens']['operator']).call(
+        'GET', '/jit_kanban/api/v1/cards/%s' % barcode)
+    assert status == 200 and answer['state'] == 'full'
+    assert _session_files() == sessions, 'a device request makes no session'
     assert _loop_facts(db_env, factory['loop']) == before
     # a token is not a password
     login = json.dumps({'jsonrpc': '2.0', 'method': 'call', 'params': {
