@@ -91,8 +91,8 @@ class DeviceRequest(http.HttpRequest):
     def _handle_exception(self, exception):
         self._failed = exception  # nothing is committed
         if not self.db:
-            # no database for this request: none could be reached (or the
-            # header names one this server does not serve)
+            # no database for this request (so no translation): none could
+            # be reached, or the header names one this server does not serve
             unknown = (self.httprequest.headers.get(DATABASE_HEADER) and not self.database_given
                        and not self.httprequest.environ.get(DB_UNREACHABLE))
             if unknown:
