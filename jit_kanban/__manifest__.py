@@ -34,6 +34,8 @@
         'wizards/jit_kanban_card_audit_views.xml',
         'views/jit_kanban_sizing_proposal_views.xml',
         'wizards/jit_kanban_sizing_views.xml',
+        'wizards/jit_kanban_device_token_views.xml',
+        'views/jit_kanban_device_views.xml',
         'data/jit_kanban_board_data.xml',
     ],
     'qweb': [
