@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 
+from bench.batch import bench_batch
 from bench.factory import Factory
 from bench.flatness import bench_flat, flat_verdicts, print_flat_table
 from bench.measure import log
@@ -28,6 +29,7 @@ from bench.session import OdooSession
 from bench.signal_cost import (METHODS, SIGNAL_TARGET, bench_signal, print_attribution,
                                print_signal_table)
 
+PARTS = ('signal', 'flat', 'batch')
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -74,6 +76,14 @@ def parse_args(argv):
     parser.add_argument('--board-reps', type=int, default=15)
     parser.add_argument('--scale-reps', type=int, default=10,
                         help='signal pairs per method at each size (0: skip)')
+    parser.add_argument('--parts', default=','.join(PARTS),
+                        type=lambda text: [p for p in text.split(',') if p],
+                        help='which parts to run, of %s' % ','.join(PARTS))
+    parser.add_argument('--batch-sizes', default='200',
+                        type=lambda text: [int(s) for s in text.split(',') if s],
+                        help='loops (= MOs) per scheduled run')
+    parser.add_argument('--batch-reps', type=int, default=2,
+                        help='runs of each side per batch size (alternating which goes first)')
     parser.add_argument('--skip-signal', action='store_true')
     parser.add_argument('--skip-flat', action='store_true')
     parser.add_argument('--out', default=os.path.join(REPO_ROOT, 'bench', 'results', 'latest.json'))
@@ -87,6 +97,11 @@ def main(argv=None):
     with session.transaction() as env:
         report = {'environment': environment_info(env), 'args': vars(args),
                   'target_signal_ratio': SIGNAL_TARGET}
+    args.skip_signal = args.skip_signal or 'signal' not in args.parts
+    args.skip_flat = args.skip_flat or 'flat' not in args.parts
+    if 'batch' in args.parts:
+        log('batch: scheduled kanban cron vs Odoo scheduler at %s loops ...' % args.batch_sizes)
+        report['batch'] = bench_batch(session, args)
     if not args.skip_signal:
         signal, attribution = bench_signal(session, args)
         report['signal'], report['attribution'] = signal, attribution
