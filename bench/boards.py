@@ -24,8 +24,9 @@ LOOP_ORDER = 'urgency_rank, empty_count desc, name'
 
 def open_grouped_kanban(model, domain, fields, groupby, order=None):
     """What the client does to show a grouped kanban view's first page."""
-    groups = model.read_group(domain, fields + [groupby], [groupby], orderby=order or '',
-                              lazy=True)
+    # (the client sends the view's order to read_group too; Odoo ignores
+    # the terms that are not grouped, with a warning: left out here)
+    groups = model.read_group(domain, fields + [groupby], [groupby], lazy=True)
     shown = 0
     for group in groups:
         count = group.get('%s_count' % groupby) or group.get('__count') or 0
@@ -69,11 +70,11 @@ class BoardGrowth:
                                          lead_time_days, state, color, urgency, urgency_rank,
                                          demand_days, safety_factor, create_uid, create_date,
                                          write_uid, write_date)
-            SELECT 'BOARD/' || lpad(p.n::text, 6, '0'), true, %s, p.id, (%s::int[])[1 + p.n %% %s],
+            SELECT 'BOARD/' || lpad((p.n + %s)::text, 6, '0'), true, %s, p.id, (%s::int[])[1 + p.n %% %s],
                    'buy', 5, %s, 'immediate', 2, 60, 0, 1, 'active', 0, 'green', 2, 28, 0.1,
                    1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
               FROM unnest(%s::int[]) WITH ORDINALITY AS p(id, n)
-            RETURNING id""", (self.company.id, locations, len(locations), CARDS_PER_LOOP,
+            RETURNING id""", (self.loops, self.company.id, locations, len(locations), CARDS_PER_LOOP,
                               products))
         loop_ids = tuple(row[0] for row in cr.fetchall())
         board_sort = "sl.complete_name || ' / ' || l.name || ' / ' || lpad(s::text, 6, '0')" \
@@ -83,7 +84,7 @@ class BoardGrowth:
                                          location_id, company_id, print_count, signalled_at,
                                          create_uid, create_date, write_uid, write_date%s)
             SELECT l.id, s, 'BOARD-' || l.id || '-' || s, true,
-                   (ARRAY['full', 'empty', 'ordered', 'full', 'blocked'])[1 + (l.id + s) %% 5],
+                   (ARRAY['full', 'empty', 'ordered', 'full', 'blocked'])[1 + mod(l.id + s, 5)],
                    l.product_id, l.location_id, l.company_id, 0,
                    (now() at time zone 'UTC') - s * interval '1 hour',
                    1, now() at time zone 'UTC', 1, now() at time zone 'UTC'%s

@@ -176,6 +176,20 @@ def build_cards(session, cards, tag):
             cr.close()
 
 
+def retire(session, loop_ids):
+    """Committed: the run's loops and cards archived (their orders stay),
+    so the next runs' boards and cron do not carry them."""
+    cr = session.registry.cursor()
+    try:
+        cr.execute("UPDATE jit_kanban_card SET active = false WHERE loop_id IN %s", (tuple(loop_ids),))
+        cr.execute("""UPDATE jit_kanban_loop SET active = false, state = 'draft', full_count = 0,
+                             empty_count = 0, ordered_count = 0, blocked_count = 0
+                       WHERE id IN %s""", (tuple(loop_ids),))
+        cr.commit()
+    finally:
+        cr.close()
+
+
 def outcome(session, loop_ids):
     """(orders, cards ordered, duplicates) of the loops, read from the database."""
     cr = session.registry.cursor()
@@ -215,6 +229,8 @@ def drive(urls, db, args, path, lists):
 
 
 def bench_http(session, args):
+    if args.db.startswith('jit_kanban_test'):
+        raise SystemExit('the HTTP load commits its data: not on a test database (%s)' % args.db)
     pairs = max(args.http_clients // 2, 1)
     per_pair = args.http_scans
     cards = pairs * per_pair
@@ -222,8 +238,8 @@ def bench_http(session, args):
     log('http: %d cards for %d clients in pairs on two servers (%d workers each) ...' % (
         2 * cards + 10, 2 * pairs, args.http_workers))
     barcodes, loop_ids = build_cards(session, cards, tag)
-    base_codes, _base_loops = build_cards(session, cards, tag + 'B')
-    warm_codes, _warm_loops = build_cards(session, 10, tag + 'W')
+    base_codes, base_loops = build_cards(session, cards, tag + 'B')
+    warm_codes, warm_loops = build_cards(session, 10, tag + 'W')
     # the two clients of a pair scan the same cards, in the same order
     kanban_lists = [barcodes[pair * per_pair:(pair + 1) * per_pair]
                     for pair in range(pairs) for _twin in range(2)]
@@ -243,6 +259,7 @@ def bench_http(session, args):
         kanban_wall, kanban = drive(servers.urls, args.db, args, '/jit_kanban/signal',
                                     kanban_lists)
     orders, ordered, duplicated = outcome(session, loop_ids)
+    retire(session, loop_ids + base_loops + warm_loops)
     accepted = [ms for ms, result in kanban if result == 'accepted']
     answered = [ms for ms, result in kanban if result]
     lost = len(kanban) - len(answered)

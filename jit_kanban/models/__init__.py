@@ -3,6 +3,7 @@ from . import jit_kanban_loop
 from . import jit_kanban_loop_board
 from . import jit_kanban_loop_replenishment
 from . import jit_kanban_card
+from . import jit_kanban_card_board
 from . import jit_kanban_event
 from . import jit_kanban_order_mixin
 from . import procurement_rule
