@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 
 from .. import engine
 from . import card_sql
@@ -35,6 +35,12 @@ class JitKanbanLoop(models.Model):
     kpi_lead_time_hours = fields.Float('Signal to Receipt (h, 30 days)', compute='_compute_kpis',
                                        digits=(16, 1))
     kpi_stockouts = fields.Integer('Times Red (30 days)', compute='_compute_kpis')
+
+    def init(self):
+        # a supermarket's column of the board, in the board's order: its
+        # first page is read by index, not sorted from all its loops
+        tools.create_index(self._cr, 'jit_kanban_loop_board_column_index', self._table,
+                           ['location_id', 'urgency_rank', 'empty_count DESC', 'name'])
 
     def _refresh_board(self):
         """Recount the cards of these loops (one query) and store the board
