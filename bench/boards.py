@@ -39,6 +39,11 @@ def open_grouped_kanban(model, domain, fields, groupby, order=None):
     return [shown]
 
 
+def models_magic():
+    from odoo.models import MAGIC_COLUMNS
+    return set(MAGIC_COLUMNS)
+
+
 class BoardGrowth:
     """Cards, loops and products (variants of one template) by SQL in ten
     supermarkets made by the ORM; each loop has 4 cards in mixed states."""
@@ -63,19 +68,22 @@ class BoardGrowth:
               FROM generate_series(%s, %s) g RETURNING id""", (self.template.id, first, last))
         products = [row[0] for row in cr.fetchall()]
         locations = [s.id for s in self.supermarkets]
+        extra = self._other_required_loop_columns()
         cr.execute("""
             INSERT INTO jit_kanban_loop (name, active, company_id, product_id, location_id,
                                          replenish_method, container_qty, card_count,
                                          trigger_policy, batch_size, schedule_minutes, wip_cap,
                                          lead_time_days, state, color, urgency, urgency_rank,
-                                         demand_days, safety_factor, create_uid, create_date,
-                                         write_uid, write_date)
-            SELECT 'BOARD/' || lpad((p.n + %s)::text, 6, '0'), true, %s, p.id, (%s::int[])[1 + p.n %% %s],
-                   'buy', 5, %s, 'immediate', 2, 60, 0, 1, 'active', 0, 'green', 2, 28, 0.1,
-                   1, now() at time zone 'UTC', 1, now() at time zone 'UTC'
-              FROM unnest(%s::int[]) WITH ORDINALITY AS p(id, n)
-            RETURNING id""", (self.loops, self.company.id, locations, len(locations), CARDS_PER_LOOP,
-                              products))
+                                         create_uid, create_date, write_uid, write_date%s)
+            SELECT 'BOARD/' || lpad((p.n + %%s)::text, 6, '0'), true, %%s, p.id,
+                   (%%s::int[])[1 + mod(p.n, %%s)], 'buy', 5, %%s, 'immediate', 2, 60, 0, 1,
+                   'active', 0, 'green', 2, 1, now() at time zone 'UTC', 1,
+                   now() at time zone 'UTC'%s
+              FROM unnest(%%s::int[]) WITH ORDINALITY AS p(id, n)
+            RETURNING id""" % (''.join(', %s' % name for name in extra),
+                                ', %s' * len(extra)),
+                   [self.loops, self.company.id, locations, len(locations), CARDS_PER_LOOP]
+                   + list(extra.values()) + [products])
         loop_ids = tuple(row[0] for row in cr.fetchall())
         board_sort = "sl.complete_name || ' / ' || l.name || ' / ' || lpad(s::text, 6, '0')" \
             if 'board_sort' in self.env['jit.kanban.card']._fields else None
@@ -112,6 +120,22 @@ class BoardGrowth:
         for table in ('product_product', 'jit_kanban_loop', 'jit_kanban_card'):
             cr.execute('ANALYZE %s' % table)
         self.env.clear()
+
+    def _other_required_loop_columns(self):
+        """{column: value} for the loop's other required stored fields, from
+        their defaults (the addon grows: the INSERT must not fall behind)."""
+        Loop = self.env['jit.kanban.loop']
+        given = {'name', 'active', 'company_id', 'product_id', 'location_id', 'replenish_method',
+                 'container_qty', 'card_count', 'trigger_policy', 'batch_size',
+                 'schedule_minutes', 'wip_cap', 'lead_time_days', 'state', 'color', 'urgency',
+                 'urgency_rank'}
+        names = [name for name, field in Loop._fields.items()
+                 if field.store and field.column_type and name not in given
+                 and (field.required or name in ('demand_days', 'safety_factor'))
+                 and name not in models_magic()]
+        defaults = Loop.default_get(names)
+        return {name: Loop._fields[name].convert_to_column(defaults[name], Loop)
+                for name in names if defaults.get(name) is not None}
 
     def card_count(self):
         self.env.cr.execute('SELECT COUNT(*) FROM jit_kanban_card WHERE active')
