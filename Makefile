@@ -10,8 +10,10 @@ demo: bootstrap
 test: bootstrap
 	$(VENV_BIN)/jit-kanban test
 
+# sizes and parts by flags, e.g. make bench BENCH_ARGS="--parts batch,boards --batch-sizes 50"
+BENCH_ARGS ?=
 bench: bootstrap
-	$(VENV_BIN)/jit-kanban bench
+	$(VENV_BIN)/jit-kanban bench -- $(BENCH_ARGS)
 
 bootstrap:
 	@bash scripts/bootstrap.sh

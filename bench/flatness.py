@@ -157,7 +157,16 @@ def read_probe(env, func, reps, warmup=2):
 
 
 def present(model, names):
+    if names is None:
+        return later_fields(model)
     return [name for name in names if name in model._fields]
+
+
+def later_fields(model):
+    """Simulation and shortage figures of a loop, once the addon has them
+    (computed fields named ``simulat*`` or ``shortage*``): measured like sizing."""
+    return sorted(name for name, field in model._fields.items()
+                  if not field.store and name.startswith(('simulat', 'shortage')))
 
 
 # what each read of the flatness table asks, when the addon has those fields
@@ -166,6 +175,7 @@ READS = [
     ('board', 'board', BOARD_FIELDS, True),
     ('sizing', 'sizing', SIZING_FIELDS, True),
     ('kpis', 'KPIs', KPI_FIELDS, True),
+    ('later', 'sim/short', None, True),
 ]
 
 

@@ -21,6 +21,10 @@ import subprocess
 import sys
 import time
 
+from bench import summary
+from bench.batch import bench_batch
+from bench.boards import bench_boards
+from bench.http_load import add_http_args, bench_http
 from bench.factory import Factory
 from bench.flatness import bench_flat, flat_verdicts, print_flat_table
 from bench.measure import log
@@ -28,6 +32,7 @@ from bench.session import OdooSession
 from bench.signal_cost import (METHODS, SIGNAL_TARGET, bench_signal, print_attribution,
                                print_signal_table)
 
+PARTS = ('signal', 'flat', 'batch', 'boards', 'http')
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -69,11 +74,23 @@ def parse_args(argv):
                         type=lambda text: [int(s) for s in text.split(',') if s])
     parser.add_argument('--cards-per-loop', type=int, default=4)
     parser.add_argument('--events-per-loop', type=int, default=100)
-    parser.add_argument('--moves-per-loop', type=int, default=100,
+    parser.add_argument('--moves-per-loop', type=int, default=500,
                         help='done stock moves out of the supermarket per loop (sizing history)')
     parser.add_argument('--board-reps', type=int, default=15)
     parser.add_argument('--scale-reps', type=int, default=10,
                         help='signal pairs per method at each size (0: skip)')
+    parser.add_argument('--parts', default=','.join(PARTS),
+                        type=lambda text: [p for p in text.split(',') if p],
+                        help='which parts to run, of %s' % ','.join(PARTS))
+    parser.add_argument('--batch-sizes', default='200',
+                        type=lambda text: [int(s) for s in text.split(',') if s],
+                        help='loops (= MOs) per scheduled run')
+    parser.add_argument('--batch-reps', type=int, default=1,
+                        help='runs of each side per batch size (alternating which goes first)')
+    parser.add_argument('--board-sizes', default='1000,10000,100000',
+                        type=lambda text: [int(s) for s in text.split(',') if s],
+                        help='cards in the database for the cards and supermarket boards')
+    add_http_args(parser)
     parser.add_argument('--skip-signal', action='store_true')
     parser.add_argument('--skip-flat', action='store_true')
     parser.add_argument('--out', default=os.path.join(REPO_ROOT, 'bench', 'results', 'latest.json'))
@@ -87,9 +104,13 @@ def main(argv=None):
     with session.transaction() as env:
         report = {'environment': environment_info(env), 'args': vars(args),
                   'target_signal_ratio': SIGNAL_TARGET}
+    args.skip_signal = args.skip_signal or 'signal' not in args.parts
+    args.skip_flat = args.skip_flat or 'flat' not in args.parts
+    rows = []
     if not args.skip_signal:
         signal, attribution = bench_signal(session, args)
         report['signal'], report['attribution'] = signal, attribution
+        rows += summary.signal_rows(signal)
         print_signal_table(signal)
         print_attribution(attribution)
     if not args.skip_flat:
@@ -97,21 +118,38 @@ def main(argv=None):
         with session.transaction() as env:
             factory = Factory(env)
             setup = factory.signal_setup()
-            rows, grown = bench_flat(env, factory, setup, args)
-        verdict = flat_verdicts(rows, grown)
-        report['flatness'], report['flatness_verdict'] = rows, verdict
-    # the summary, together at the end
+            flat, grown = bench_flat(env, factory, setup, args)
+        verdict = flat_verdicts(flat, grown)
+        report['flatness'], report['flatness_verdict'] = flat, verdict
+        rows += summary.flat_rows(flat, grown)
+    if 'batch' in args.parts:
+        log('batch: scheduled kanban cron vs Odoo scheduler at %s loops ...' % args.batch_sizes)
+        report['batch'] = bench_batch(session, args)
+        rows += report['batch']
+    if 'boards' in args.parts:
+        session.vacuum()
+        report['boards'] = bench_boards(session, Factory, args)
+        rows += report['boards']
+    if 'http' in args.parts:
+        report['http'] = bench_http(session, args)
+        rows += report['http']
+    # the details, together at the end, then the one table
     if not args.skip_signal:
         print_signal_table(signal)
     if not args.skip_flat:
-        print_flat_table(rows, grown, verdict)
+        print_flat_table(flat, grown, verdict)
+    report['rows'] = rows
     report['seconds'] = round(time.time() - started, 1)
+    summary.print_table(rows, report['environment'])
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as handle:
+        json.dump(rows, handle, indent=1, default=str)
+    detail = os.path.splitext(args.out)[0] + '-detail.json'
+    with open(detail, 'w') as handle:
         json.dump(report, handle, indent=1, default=str)
     log('')
-    log('results written to %s (%.0fs; nothing was committed: every transaction rolled back)' % (
-        args.out, time.time() - started))
+    log('results written to %s (every sample in %s; %.0fs)' % (args.out, detail,
+                                                               time.time() - started))
     return report
 
 

@@ -269,7 +269,14 @@ def cmd_bench(args):
     """Prepare the database like ``test`` does, then run ``bench/run.py`` on it
     (everything it creates is rolled back)."""
     conn = connection(args)
-    config = write_config(args, conn, 0)
+    # a config of its own: a shared one may be rewritten by another run
+    # (another checkout's addons) while the benchmark is loading
+    shared = write_config(args, conn, 0)
+    config = os.path.join(os.path.dirname(shared), 'odoo-bench-%s.conf' % args.db)
+    with open(shared) as handle:
+        lines = [line for line in handle.read().splitlines() if not line.startswith('addons_path')]
+    with open(config, 'w') as handle:
+        handle.write('\n'.join(lines[:1] + ['addons_path = %s' % addons_path()] + lines[1:]) + '\n')
     prepare_database(args, conn, args.db, config, demo=True)
     bench_args = args.bench_args[1:] if args.bench_args[:1] == ['--'] else args.bench_args
     argv = [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run',

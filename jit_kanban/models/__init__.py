@@ -10,6 +10,7 @@ from . import jit_kanban_card
 from . import jit_kanban_card_scan
 from . import jit_kanban_device
 from . import jit_kanban_card_retirement
+from . import jit_kanban_card_board
 from . import jit_kanban_event
 from . import jit_kanban_order_mixin
 from . import procurement_rule

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from .. import engine
@@ -17,7 +17,10 @@ class JitKanbanCard(models.Model):
     orders do to it and what managers may change by hand."""
     _name = 'jit.kanban.card'
     _description = 'Kanban Card'
-    _order = 'loop_id, sequence'
+    # one stored, indexed key (supermarket, loop, card number): a board
+    # column reads its first page by index instead of sorting every card of
+    # its state through the loop and location tables
+    _order = 'board_sort, id'
 
     loop_id = fields.Many2one('jit.kanban.loop', required=True, ondelete='cascade', index=True)
     sequence = fields.Integer(required=True, default=1)
@@ -29,7 +32,7 @@ class JitKanbanCard(models.Model):
     loop_name = fields.Char(related='loop_id.name', readonly=True, string='Loop Reference')
     product_id = fields.Many2one(related='loop_id.product_id', store=True, readonly=True)
     location_id = fields.Many2one(related='loop_id.location_id', store=True, readonly=True,
-                                  string='Supermarket')
+                                  string='Supermarket', index=True)
     company_id = fields.Many2one(related='loop_id.company_id', store=True, readonly=True, index=True)
     container_qty = fields.Float(related='loop_id.container_qty', readonly=True)
     color = fields.Integer(related='loop_id.color', readonly=True)
@@ -52,11 +55,23 @@ class JitKanbanCard(models.Model):
     order_ref = fields.Char('Current Order', compute='_compute_order')
     print_count = fields.Integer('Times Printed', readonly=True, copy=False)
     event_ids = fields.One2many('jit.kanban.event', 'card_id', 'History')
+    board_sort = fields.Char(compute='_compute_board_sort', store=True, readonly=True)
 
     _sql_constraints = [
         ('barcode_uniq', 'unique(barcode)', 'A card barcode must be unique.'),
         ('sequence_uniq', 'unique(loop_id, sequence)', 'Card numbers are unique in a loop.'),
     ]
+
+    def init(self):
+        # a board column: active cards of one state, in board order
+        tools.create_index(self._cr, 'jit_kanban_card_board_sort_index', self._table,
+                           ['state', 'board_sort', 'id'])
+
+    @api.depends('loop_id.location_id.complete_name', 'loop_id.name', 'sequence')
+    def _compute_board_sort(self):
+        for card in self:
+            card.board_sort = '%s / %s / %06d' % (
+                card.loop_id.location_id.complete_name or '', card.loop_id.name or '', card.sequence)
 
     @api.model
     def create(self, vals):

@@ -1,0 +1,65 @@
+"""The one table of a run: every part as rows of
+``{name, size, n, median_ms, p95_ms, baseline, baseline_median_ms, ratio, queries}``."""
+from bench import measure
+from bench.measure import log
+
+# what each ratio should be (None: informative)
+TARGETS = {'signal': 1.05, 'batch MO': 0.5, 'cards board, first page': 1.2,
+           'supermarket board, first page': 1.2}
+
+
+def signal_rows(results):
+    rows = []
+    for row in results:
+        kanban, base = row['kanban'], row['baseline']
+        rows.append({'name': 'signal %s' % row['method'], 'size': 1, 'n': kanban['samples'],
+                     'median_ms': kanban['median_ms'],
+                     'p95_ms': measure.percentile(kanban['times_ms'], 0.95),
+                     'baseline': "procurement.group.run (Odoo's bare procurement)",
+                     'baseline_median_ms': base['median_ms'], 'ratio': row['ratio'],
+                     'queries': kanban['queries'], 'baseline_queries': base['queries']})
+    return rows
+
+
+def flat_rows(results, grown):
+    """Per read and size; the baseline is the smallest size scaled linearly
+    to this one (a ratio under 1: cheaper per loop than at the smallest size)."""
+    rows = []
+    first = results[0]
+    for key in grown + ['location_counts', 'fixed_board', 'loop_history']:
+        per_loop = key in grown
+        for result in results:
+            read = result[key]
+            scale = result['size'] / float(first['size']) if per_loop else 1.0
+            base = first[key]['median_ms'] * scale
+            rows.append({'name': key if key != 'later' else 'simulation/shortage',
+                         'size': result['size'], 'n': read['samples'],
+                         'median_ms': read['median_ms'],
+                         'p95_ms': measure.percentile(read['times_ms'], 0.95),
+                         'baseline': ('%d loops, scaled linearly' if per_loop else
+                                      'same read at %d loops') % first['size'],
+                         'baseline_median_ms': base,
+                         'ratio': read['median_ms'] / base if base else None,
+                         'queries': read['queries'],
+                         'moves_in_db': result['rows']['stock_move']})
+    return rows
+
+
+def print_table(rows, environment):
+    log('')
+    log('Summary (%s CPUs, PostgreSQL %s, Python %s; ratio = median / baseline median)' % (
+        environment['cpus'], environment['postgresql'], environment['python']))
+    head = '%-32s %7s %5s %10s %10s %11s %7s %7s  %s' % (
+        'measure', 'size', 'n', 'median ms', 'p95 ms', 'base ms', 'ratio', 'queries', 'baseline')
+    log(head)
+    log('-' * (len(head) + 30))
+    for row in rows:
+        target = TARGETS.get(row['name']) or TARGETS.get(row['name'].split(' ')[0])
+        flag = ''
+        if target and row['ratio'] is not None:
+            flag = ' ok' if row['ratio'] <= target else ' OVER %.2f' % target
+        queries = row.get('queries')
+        log('%-32s %7s %5s %10.1f %10.1f %11.1f %6.2fx %7s  %s%s' % (
+            row['name'][:32], row['size'], row['n'], row['median_ms'], row['p95_ms'],
+            row['baseline_median_ms'] or 0.0, row['ratio'] or 0.0,
+            '-' if queries is None else '%d' % queries, row['baseline'], flag))

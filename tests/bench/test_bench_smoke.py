@@ -1,0 +1,36 @@
+"""The benchmark runs at a tiny size and writes its rows (times are never
+asserted: only that every row a reader needs is there and consistent).
+Everything it does on the test database is rolled back."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROW_KEYS = {'name', 'size', 'n', 'median_ms', 'p95_ms', 'baseline', 'baseline_median_ms',
+            'ratio', 'queries'}
+
+
+def test_bench_boards_write_the_summary_rows(request, tmp_path):
+    config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
+    database = request.config.getoption('--odoo-database')
+    if not (config and database):
+        pytest.fail('run through `jit-kanban test` (JIT_KANBAN_ODOO_CONFIG and --odoo-database)')
+    out = str(tmp_path / 'latest.json')
+    result = subprocess.run(
+        [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run', '--config', config,
+         '--db', database, '--parts', 'boards', '--board-sizes', '40,80', '--board-reps', '1',
+         '--out', out], cwd=REPO_ROOT, timeout=120, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, universal_newlines=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    rows = json.load(open(out))
+    assert {row['name'] for row in rows} == {'cards board, first page',
+                                             'supermarket board, first page'}
+    for row in rows:
+        assert ROW_KEYS <= set(row), row
+        assert row['queries'] > 0 and row['median_ms'] > 0
+    first = [row for row in rows if row['size'] == 40]
+    assert all(row['ratio'] == 1.0 for row in first)  # the smallest size is the baseline
+    assert 'Summary' in result.stdout and 'cards board, first page' in result.stdout

@@ -1,0 +1,60 @@
+"""The cards board's column counts, summed from the loops' board figures,
+are the cards each user may see, whatever happened to them."""
+from kanban_factory import KanbanCase
+
+WEB_CLIENT_FIELDS = ['barcode', 'state', 'color', 'container_qty', 'order_ref', 'loop_name',
+                     'product_id']
+
+
+class TestCardsBoardCounts(KanbanCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestCardsBoardCounts, cls).setUpClass()
+        env = cls.env
+        cls.company_b = env['res.company'].create({'name': 'Board Plant B'})
+        warehouse_b = env['stock.warehouse'].create({
+            'name': 'Board Plant B Warehouse', 'code': 'BPB', 'company_id': cls.company_b.id})
+        supermarket_b = env['stock.location'].create({
+            'name': 'Board B Supermarket', 'location_id': warehouse_b.lot_stock_id.id,
+            'is_supermarket': True, 'company_id': cls.company_b.id})
+        operator = env.ref('jit_kanban.group_jit_kanban_operator')
+        Users = env['res.users'].with_context(no_reset_password=True)
+        cls.user_a = Users.create({'name': 'Board A', 'login': 'board-a',
+                                   'groups_id': [(6, 0, [operator.id])]})
+        cls.user_b = Users.create({'name': 'Board B', 'login': 'board-b',
+                                   'groups_id': [(6, 0, [operator.id])],
+                                   'company_id': cls.company_b.id,
+                                   'company_ids': [(6, 0, [cls.company_b.id])]})
+        product_b = cls.make_product('Board B part')
+        product_b.company_id = cls.company_b
+        cls.loop_b = env['jit.kanban.loop'].create({
+            'product_id': product_b.id, 'location_id': supermarket_b.id,
+            'replenish_method': 'transfer', 'company_id': cls.company_b.id,
+            'source_location_id': warehouse_b.lot_stock_id.id, 'card_count': 2})
+        cls.loop_b.action_activate()
+
+    def board(self, user, count_cards=False):
+        """Column counts as the web client reads them, and each column's count."""
+        Card = self.env['jit.kanban.card'].sudo(user).with_context(
+            jit_kanban_count_cards=count_cards)
+        groups = Card.read_group([], WEB_CLIENT_FIELDS, ['state'], lazy=True)
+        return ([(g['state'], g['state_count'], g['__domain']) for g in groups],
+                {state: Card.search_count([('state', '=', state)])
+                 for state in ('full', 'empty', 'ordered', 'blocked')})
+
+    def test_board_counts_are_the_cards_each_company_sees(self):
+        loop = self.make_loop(card_count=4)
+        self.scan(loop.card_ids[0])  # empty -> an order: ordered
+        loop.card_ids[1].action_block('dropped')
+        loop.write({'card_count': 3})  # one full card retired
+        self.env['jit.kanban.card'].sudo(self.user_b).signal_barcode(self.loop_b.card_ids[0].barcode)
+        for user in (self.user_a, self.user_b):
+            self.assertEqual(self.board(user), self.board(user, count_cards=True))
+        columns, _counts = self.board(self.user_b)
+        self.assertEqual({state: count for state, count, _d in columns},
+                         {'full': 1, 'empty': 0, 'ordered': 1, 'blocked': 0})
+        columns_a, counts_a = self.board(self.user_a)
+        self.assertEqual(counts_a['blocked'], self.env['jit.kanban.card'].sudo(self.user_a).search(
+            [('state', '=', 'blocked')], count=True))
+        self.assertGreaterEqual(counts_a['ordered'], 1)
