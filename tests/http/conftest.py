@@ -135,5 +135,8 @@ def db_env(request):
 @pytest.fixture(scope='session')
 def clients(prefork_server, trust_factory):
     """One logged-in client per role against the prefork server."""
-    return {role: RpcClient(prefork_server, trust_factory['database'], login)
-            for role, login in trust_factory['users'].items()}
+    clients = {role: RpcClient(prefork_server, trust_factory['database'], login)
+               for role, login in trust_factory['users'].items()}
+    # the administrator of the demo factory the test database is built from
+    clients['admin'] = RpcClient(prefork_server, trust_factory['database'], 'admin', 'admin')
+    return clients

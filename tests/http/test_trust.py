@@ -164,3 +164,19 @@ def test_bad_ids_to_undo_and_card_routes(clients):
             assert answer['result']['result'] == 'rejected', answer
     info = operator.post('/jit_kanban/card/%s' % ('x' * 300))
     assert info['result']['result'] == 'rejected' and info['result']['reason'] == 'barcode_too_long'
+
+
+def test_admin_runs_manager_actions(clients, trust_factory, db_env):
+    admin, factory = clients['admin'], trust_factory
+    loop_id = factory['loops']['active']
+    barcode = factory['cards']['active'][1]
+    answer = admin.call('jit.kanban.card', 'signal_barcode', barcode)['result']
+    assert answer['result'] in ('accepted', 'already_signalled'), answer
+    for method in ('action_replenish', 'action_lock', 'action_unlock'):
+        assert admin.call('jit.kanban.loop', method, [loop_id])['result'] is True, method
+    with db_env() as env:
+        loop = env['jit.kanban.loop'].browse(loop_id)
+        assert loop.state == 'active'
+        assert env['mail.tracking.value'].search_count([
+            ('mail_message_id.res_id', '=', loop_id), ('mail_message_id.model', '=', 'jit.kanban.loop'),
+            ('new_value_char', '=', 'Locked')]) == 1

@@ -51,6 +51,17 @@ class TestScanService(KanbanCase):
         self.assertEqual(Card.signal_barcode(card.barcode, idempotency_key='tablet-1:0003')['result'],
                          'already_signalled')
 
+    def test_a_full_card_shows_no_current_order(self):
+        loop = self.make_loop('transfer')
+        card = loop.card_ids[0]
+        self.scan(card)
+        picking = card._order_document()
+        self.assertEqual(card.order_ref, picking.name)
+        self.validate(picking)
+        self.assertEqual(card.state, 'full')
+        card.invalidate_cache()
+        self.assertFalse(card.order_ref, 'a done order is no longer the card\'s current order')
+
     def test_barcodes_match_as_scanners_read_them(self):
         loop = self.make_loop('transfer')
         card = loop.card_ids[0]
