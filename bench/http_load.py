@@ -12,16 +12,13 @@ This part commits: its loops, cards and orders stay in the benchmark
 database (never the test database), each run in a supermarket of its own."""
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 
 from bench import measure
 from bench.measure import log
+from jit_kanban_runtime.servers import OdooProcess
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_ADDONS = os.path.join(REPO_ROOT, 'bench', 'addons')
@@ -56,65 +53,35 @@ class Servers:
         self.args = args
         self.procs = []
         self.urls = []
-        self.logs = []
 
     def __enter__(self):
         args = self.args
         import odoo
         addons = '%s,%s' % (odoo.tools.config['addons_path'], BENCH_ADDONS)
         ports = [p for p in range(args.http_port, args.http_port + 40) if free(p)][:4]
-        env = dict(os.environ, ODOO_PRELOAD_ADDONS='no',
-                   NODE_PATH=os.environ.get('NODE_PATH') or '/usr/share/nodejs')
         out = os.path.join(os.path.dirname(args.out))
         os.makedirs(out, exist_ok=True)
         for index in range(2):
             http_port, poll_port = ports[2 * index], ports[2 * index + 1]
-            log_path = os.path.join(out, 'http-server-%d.log' % index)
-            argv = [sys.executable, '-m', 'jit_kanban_runtime', 'odoo', '-c', args.config,
-                    '-d', args.db, '--db-filter=^%s$' % args.db, '--addons-path=%s' % addons,
-                    '--load=base,web,%s' % BASELINE_MODULE, '--http-port=%d' % http_port,
-                    '--longpolling-port=%d' % poll_port, '--workers=%d' % args.http_workers,
-                    '--max-cron-threads=0', '--limit-time-real=300', '--log-level=warn']
-            handle = open(log_path, 'w')
-            self.logs.append((log_path, handle))
-            self.procs.append(subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=handle,
-                                               stderr=subprocess.STDOUT, start_new_session=True))
+            self.procs.append(OdooProcess(
+                ['-c', args.config, '-d', args.db, '--db-filter=^%s$' % args.db,
+                 '--addons-path=%s' % addons, '--load=base,web,%s' % BASELINE_MODULE,
+                 '--http-port=%d' % http_port, '--longpolling-port=%d' % poll_port,
+                 '--workers=%d' % args.http_workers, '--max-cron-threads=0',
+                 '--limit-time-real=300', '--log-level=warn'],
+                os.path.join(out, 'http-server-%d.log' % index), cwd=REPO_ROOT))
             self.urls.append('http://127.0.0.1:%d' % http_port)
         try:
-            for url, proc, (log_path, _h) in zip(self.urls, self.procs, self.logs):
-                self._wait(url, proc, log_path)
+            for url, server in zip(self.urls, self.procs):
+                server.wait_ready(url)
         except BaseException:
             self.__exit__()
             raise
         return self
 
-    @staticmethod
-    def _wait(url, proc, log_path, timeout=180):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError('Odoo server exited, see %s' % log_path)
-            try:
-                with urllib.request.urlopen(url + '/web/login', timeout=10) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError('Odoo did not answer %s in %ss, see %s' % (url, timeout, log_path))
-
     def __exit__(self, *_):
-        for proc in self.procs:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-            except ProcessLookupError:
-                pass
-        for _path, handle in self.logs:
-            handle.close()
+        for server in self.procs:
+            server.stop()
 
 
 class Client:

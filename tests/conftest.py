@@ -5,44 +5,15 @@ Used by the browser tests, the HTTP API tests and the printed-card tests
 committed in the test database.
 """
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
+
+from jit_kanban_runtime.servers import OdooProcess, free_port
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT_DIR = os.path.join(REPO_ROOT, 'test-output')
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking']
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def log_tail(path, lines=60):
-    with open(path, errors='replace') as handle:
-        return ''.join(handle.readlines()[-lines:])
-
-
-def wait_for_login_page(url, proc, log_path, timeout=180):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail('Odoo server exited (%s):\n%s' % (proc.returncode, log_tail(log_path)))
-        try:
-            with urllib.request.urlopen(url + '/web/login', timeout=10) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail('Odoo did not answer %s/web/login in %ss:\n%s' % (url, timeout, log_tail(log_path)))
 
 
 def set_base_url(database, url):
@@ -70,37 +41,23 @@ def start_server(request, output_dir, name, workers=0, extra_args=()):
     if not (database and config):
         pytest.fail('run through `jit-kanban test` (JIT_KANBAN_ODOO_CONFIG and --odoo-database)')
     port = free_port()
-    url = 'http://127.0.0.1:%d' % port
-    # lessc (Debian node-less) needs the Debian node modules
-    env = dict(os.environ, NODE_PATH=os.environ.get('NODE_PATH') or '/usr/share/nodejs',
-               ODOO_PRELOAD_ADDONS='no')
-    log_path = os.path.join(output_dir, '%s.log' % name)
-    argv = [sys.executable, '-m', 'jit_kanban_runtime', 'odoo', '-c', config, '-d', database,
-            '--http-port=%d' % port, '--db-filter=^%s$' % database, '--max-cron-threads=0',
-            '--workers=%d' % workers, '--log-level=info']
+    args = ['-c', config, '-d', database, '--http-port=%d' % port,
+            '--db-filter=^%s$' % database, '--max-cron-threads=0', '--workers=%d' % workers,
+            '--log-level=info']
     if workers:
-        argv += ['--longpolling-port=%d' % free_port(), '--limit-time-real=120']
-    argv += list(extra_args)
-    with open(log_path, 'w') as log:
-        proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-
-    def stop():
-        import signal
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-        except ProcessLookupError:
-            pass
+        args += ['--longpolling-port=%d' % free_port(), '--limit-time-real=120']
+    server = OdooProcess(args + list(extra_args), os.path.join(output_dir, '%s.log' % name),
+                         cwd=REPO_ROOT)
+    url = 'http://127.0.0.1:%d' % port
     try:
-        wait_for_login_page(url, proc, log_path)
+        server.wait_ready(url)
+    except RuntimeError as error:
+        server.stop()
+        pytest.fail(str(error))
     except BaseException:
-        stop()
+        server.stop()
         raise
-    return url, stop
+    return url, server.stop
 
 
 @pytest.fixture(scope='session')
