@@ -7,9 +7,9 @@ records, and a ``search_count`` when that page is full (Odoo 11's
 ``/web/dataset/search_read``).  That is what is timed here, from a cold ORM
 cache.  The baseline of each row is the same read at the smallest size:
 flat means a ratio close to 1."""
-import gc
 
 from bench import measure
+from bench.flatness import read_samples
 from bench.measure import log
 
 PAGE = 40  # Odoo 11 kanban columns load 40 records
@@ -143,16 +143,7 @@ class BoardGrowth:
 
 
 def probe(env, func, reps, warmup=2):
-    for _ in range(warmup):
-        env.clear()
-        func()
-    times, queries = [], []
-    for _ in range(reps):
-        env.clear()
-        gc.collect()
-        ms, count, _result = measure.timed(env, func)
-        times.append(ms)
-        queries.append(count)
+    times, queries, _result = read_samples(env, func, reps, warmup)
     return times, queries
 
 

@@ -138,8 +138,9 @@ class Growth:
         return result
 
 
-def read_probe(env, func, reps, warmup=2):
-    """Median ms and queries of a read, each from a cold ORM cache (a new request)."""
+def read_samples(env, func, reps, warmup=2):
+    """(ms, queries, last result) of ``reps`` reads, each from a cold ORM
+    cache (as a new request would), after ``warmup`` untimed ones."""
     for _ in range(warmup):
         env.clear()
         func()
@@ -151,6 +152,12 @@ def read_probe(env, func, reps, warmup=2):
         ms, count, result = measure.timed(env, func)
         times.append(ms)
         queries.append(count)
+    return times, queries, result
+
+
+def read_probe(env, func, reps, warmup=2):
+    """Median ms and queries of a read, each from a cold ORM cache (a new request)."""
+    times, queries, result = read_samples(env, func, reps, warmup)
     summary = measure.summary(times, queries)
     summary['rows'] = len(result) if isinstance(result, (list, tuple)) else None
     return summary

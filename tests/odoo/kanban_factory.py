@@ -56,6 +56,26 @@ class KanbanCase(SavepointCase):
         return product
 
     @classmethod
+    def second_plant(cls, name):
+        """Another company, its warehouse (Odoo makes one with the company)
+        and a supermarket in it."""
+        company = cls.env['res.company'].create({'name': name})
+        warehouse = cls.env['stock.warehouse'].search([('company_id', '=', company.id)], limit=1)
+        supermarket = cls.env['stock.location'].create({
+            'name': '%s Supermarket' % name, 'location_id': warehouse.lot_stock_id.id,
+            'is_supermarket': True, 'company_id': company.id})
+        return company, warehouse, supermarket
+
+    @classmethod
+    def operator_user(cls, login, company=None):
+        """A Kanban Operator, of ``company`` when given."""
+        vals = {'name': login, 'login': login, 'groups_id': [
+            (6, 0, [cls.env.ref('jit_kanban.group_jit_kanban_operator').id])]}
+        if company:
+            vals.update(company_id=company.id, company_ids=[(6, 0, company.ids)])
+        return cls.env['res.users'].with_context(no_reset_password=True).create(vals)
+
+    @classmethod
     def put_stock(cls, product, location, quantity):
         cls.env['stock.quant']._update_available_quantity(product, location, quantity)
 

@@ -12,20 +12,9 @@ class TestCardsBoardCounts(KanbanCase):
     def setUpClass(cls):
         super(TestCardsBoardCounts, cls).setUpClass()
         env = cls.env
-        cls.company_b = env['res.company'].create({'name': 'Board Plant B'})
-        warehouse_b = env['stock.warehouse'].create({
-            'name': 'Board Plant B Warehouse', 'code': 'BPB', 'company_id': cls.company_b.id})
-        supermarket_b = env['stock.location'].create({
-            'name': 'Board B Supermarket', 'location_id': warehouse_b.lot_stock_id.id,
-            'is_supermarket': True, 'company_id': cls.company_b.id})
-        operator = env.ref('jit_kanban.group_jit_kanban_operator')
-        Users = env['res.users'].with_context(no_reset_password=True)
-        cls.user_a = Users.create({'name': 'Board A', 'login': 'board-a',
-                                   'groups_id': [(6, 0, [operator.id])]})
-        cls.user_b = Users.create({'name': 'Board B', 'login': 'board-b',
-                                   'groups_id': [(6, 0, [operator.id])],
-                                   'company_id': cls.company_b.id,
-                                   'company_ids': [(6, 0, [cls.company_b.id])]})
+        cls.company_b, warehouse_b, supermarket_b = cls.second_plant('Board Plant B')
+        cls.user_a = cls.operator_user('board-a')
+        cls.user_b = cls.operator_user('board-b', cls.company_b)
         product_b = cls.make_product('Board B part')
         product_b.company_id = cls.company_b
         cls.loop_b = env['jit.kanban.loop'].create({

@@ -86,19 +86,9 @@ class TestCompanyIsolation(KanbanCase):
     @classmethod
     def setUpClass(cls):
         super(TestCompanyIsolation, cls).setUpClass()
-        env = cls.env
-        cls.company_b = env['res.company'].create({'name': 'Plant B'})
-        cls.warehouse_b = env['stock.warehouse'].create({
-            'name': 'Plant B Warehouse', 'code': 'PLB', 'company_id': cls.company_b.id})
-        cls.supermarket_b = env['stock.location'].create({
-            'name': 'B Supermarket', 'location_id': cls.warehouse_b.lot_stock_id.id,
-            'is_supermarket': True, 'company_id': cls.company_b.id})
-        operator = env.ref('jit_kanban.group_jit_kanban_operator')
-        Users = env['res.users'].with_context(no_reset_password=True)
-        cls.user_a = Users.create({'name': 'A', 'login': 'kanban-a', 'groups_id': [(6, 0, [operator.id])]})
-        cls.user_b = Users.create({'name': 'B', 'login': 'kanban-b', 'groups_id': [(6, 0, [operator.id])],
-                                   'company_id': cls.company_b.id,
-                                   'company_ids': [(6, 0, [cls.company_b.id])]})
+        cls.company_b, cls.warehouse_b, cls.supermarket_b = cls.second_plant('Plant B')
+        cls.user_a = cls.operator_user('kanban-a')
+        cls.user_b = cls.operator_user('kanban-b', cls.company_b)
 
     def test_a_user_never_sees_or_signals_another_companys_cards(self):
         loop_a = self.make_loop()
