@@ -18,7 +18,9 @@ CARDS_PER_LOOP = 4
 CARD_FIELDS = ['barcode', 'state', 'color', 'container_qty', 'order_ref', 'waiting_reason',
                'loop_name', 'product_id']
 LOOP_FIELDS = ['name', 'urgency', 'full_count', 'empty_count', 'ordered_count', 'blocked_count',
-               'card_count', 'state', 'product_id']
+               'card_count', 'state', 'product_id', 'location_id', 'color', 'is_late',
+               'oldest_wait_label']
+BOARD_LIMIT = 200  # the Supermarket Board action's page
 LOOP_ORDER = 'urgency_rank, empty_count desc, name'
 
 
@@ -37,6 +39,15 @@ def open_grouped_kanban(model, domain, fields, groupby, order=None):
             model.search_count(group['__domain'])
         shown += len(records)
     return [shown]
+
+
+def open_kanban(model, domain, fields, order, limit):
+    """What the client does to show an ungrouped kanban view's first page
+    (the Supermarket Board: red loops first across all supermarkets)."""
+    records = model.search_read(domain, fields, limit=limit, order=order)
+    if len(records) == limit:
+        model.search_count(domain)
+    return [len(records)]
 
 
 def models_magic():
@@ -150,9 +161,9 @@ def probe(env, func, reps, warmup=2):
 READS = (
     ('cards board, first page', lambda env: open_grouped_kanban(
         env['jit.kanban.card'], [], CARD_FIELDS, 'state')),
-    ('supermarket board, first page', lambda env: open_grouped_kanban(
-        env['jit.kanban.loop'], [('state', '!=', 'draft')], LOOP_FIELDS, 'location_id',
-        LOOP_ORDER)),
+    ('supermarket board, first page', lambda env: open_kanban(
+        env['jit.kanban.loop'], [('state', '!=', 'draft')], LOOP_FIELDS, LOOP_ORDER,
+        BOARD_LIMIT)),
 )
 
 

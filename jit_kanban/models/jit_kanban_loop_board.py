@@ -24,10 +24,11 @@ class JitKanbanLoop(models.Model):
 
 
     def init(self):
-        # a supermarket's column of the board, in the board's order: its
-        # first page is read by index, not sorted from all its loops
-        tools.create_index(self._cr, 'jit_kanban_loop_board_column_index', self._table,
-                           ['location_id', 'urgency_rank', 'empty_count DESC', 'name'])
+        # the board's first page (red first across all supermarkets) is read
+        # by index, not sorted from all the loops
+        self._cr.execute('DROP INDEX IF EXISTS jit_kanban_loop_board_column_index')
+        tools.create_index(self._cr, 'jit_kanban_loop_board_order_index', self._table,
+                           ['urgency_rank', 'empty_count DESC', 'name'])
 
     def _refresh_board(self, cards_changed=True):
         """Recount the cards of these loops (one query) and store the board
