@@ -9,12 +9,11 @@ import importlib.util
 import os
 import subprocess
 import sys
-import threading
-import time
 
 import psycopg2
 
 from jit_kanban_runtime import adapter, databases, odoo_config, pg
+from jit_kanban_runtime.progress import Step, odoo_subprocess, say
 
 ADDON = databases.ADDON
 DEMO_DB = 'jit_kanban_demo'
@@ -22,27 +21,6 @@ TEST_DB = 'jit_kanban_test'
 BENCH_DB = 'jit_kanban_bench'
 # what the demo factory needs besides the addon (purchase is a dependency)
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-class Step:
-    """Prints what is happening and, when it ends, how long it took."""
-    started = time.time()
-
-    def __init__(self, what):
-        self.what = what
-
-    def __enter__(self):
-        self.t0 = time.time()
-        say('%s ...' % self.what)
-        return self
-
-    def __exit__(self, exc_type, *_):
-        if exc_type is None:
-            say('%s: done in %.1fs' % (self.what, time.time() - self.t0))
-
-
-def say(message):
-    print('[jit-kanban %6.1fs] %s' % (time.time() - Step.started, message), flush=True)
 
 
 def addons_path():
@@ -181,39 +159,6 @@ def finish_database(conn, dbname, marker):
             'path) set back from "to install" to "uninstalled"' % len(reset))
     if marker == databases.CREATING:
         databases.mark(conn, dbname, databases.CREATED)
-
-
-def odoo_subprocess(argv):
-    """Odoo in a child process; shows which module it is loading, and errors."""
-    command = [sys.executable, '-m', 'jit_kanban_runtime', 'odoo'] + argv
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            universal_newlines=True, bufsize=1)
-    last = {'line': time.time()}
-    errors = []
-
-    def heartbeat():
-        while proc.poll() is None:
-            time.sleep(15)
-            if proc.poll() is None and time.time() - last['line'] > 14:
-                say('... still working')
-    threading.Thread(target=heartbeat, daemon=True).start()
-    tail = []
-    for line in proc.stdout:
-        text = line.rstrip()
-        tail = (tail + [text])[-30:]
-        # Odoo lists the glue addons shipped by its wheels whose dependencies
-        # are absent: harmless, they are never installed.
-        if 'Unmet dependencies' in text:
-            continue
-        if ' ERROR ' in text or ' CRITICAL ' in text or text.startswith('Traceback') or errors:
-            errors.append(text)
-        if 'odoo.modules.loading: loading' in text or 'Loading module' in text \
-                or 'odoo.modules.loading: Modules loaded' in text or ' ERROR ' in text:
-            say('  ' + text.split(': ', 1)[-1])
-            last['line'] = time.time()
-    if proc.wait() != 0 or errors:
-        print('\n'.join(errors[-80:] or tail), file=sys.stderr)
-        raise SystemExit('odoo %s failed' % ' '.join(argv))
 
 
 # --------------------------------------------------------------------------
