@@ -4,6 +4,7 @@ from . import stock_location
 from . import jit_kanban_reason
 from . import jit_kanban_loop
 from . import jit_kanban_loop_board
+from . import jit_kanban_board_total
 from . import jit_kanban_loop_planning
 from . import jit_kanban_loop_replenishment
 from . import jit_kanban_card
