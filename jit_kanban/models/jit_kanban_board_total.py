@@ -66,10 +66,10 @@ class JitKanbanBoardTotal(models.Model):
     _log_access = False
 
     company_id = fields.Many2one('res.company', index=True, readonly=True)
-    full_count = fields.Integer(readonly=True)
-    empty_count = fields.Integer(readonly=True)
-    ordered_count = fields.Integer(readonly=True)
-    blocked_count = fields.Integer(readonly=True)
+    full_count = fields.Integer('Full', readonly=True)
+    empty_count = fields.Integer('Empty', readonly=True)
+    ordered_count = fields.Integer('Ordered', readonly=True)
+    blocked_count = fields.Integer('Blocked', readonly=True)
 
     @api.model_cr
     def init(self):
