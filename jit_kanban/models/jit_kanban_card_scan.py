@@ -57,12 +57,19 @@ class JitKanbanCardScan(models.Model):
                 return replay
         if scan.reason:
             return self._reject(scan.reason, request, scan.stored_barcode)
-        card = self.with_context(active_test=False).search([('barcode', '=', scan.barcode)], limit=1)
+        card = self._find_card(scan.barcode)
         if not card:
             reason = Reason('unknown_barcode', 'unknown card barcode "%(barcode)s"',
                             barcode=scan.barcode)
             return self._reject(reason, request, scan.barcode)
         return card._signal(channel, scan.supermarket_id, request)
+
+    def _find_card(self, barcode):
+        """The card of this barcode, retired ones too (a scan of a retired
+        card is answered as such), in the caller's own context: an archived
+        procurement rule, route or BoM stays out of the order it makes."""
+        found = self.with_context(active_test=False).search([('barcode', '=', barcode)], limit=1)
+        return self.browse(found.ids)
 
     def _signal(self, origin, station_location_id=None, request=None):
         """Lock, decide (engine), empty the card, replenish, answer."""
@@ -237,8 +244,7 @@ class JitKanbanCardScan(models.Model):
         access.check_operator(self.env)
         self.check_access_rights('read')
         code, reason = normalise_barcode(barcode)
-        card = self.with_context(active_test=False).search([('barcode', '=', code)], limit=1) \
-            if code else self.browse()
+        card = self._find_card(code) if code else self.browse()
         if not card:
             reason = reason or Reason('unknown_barcode', 'unknown card barcode "%(barcode)s"',
                                       barcode=code)

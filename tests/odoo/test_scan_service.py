@@ -77,6 +77,22 @@ class TestScanService(KanbanCase):
         self.assertIn('remove it from the floor', answer['message'])
         self.assertEqual(retired.state, 'full')
 
+    def test_a_scan_orders_through_active_rules_only(self):
+        """Finding archived cards must not let Odoo's procurement pick an
+        archived rule: the order follows the factory's live routing."""
+        loop = self.make_loop('manufacture')
+        before = self.env['mrp.production'].browse(self.scan(loop.card_ids[0])['order_id'])
+        live = self.env['procurement.group']._get_rule(
+            loop.product_id, loop.location_id, loop._procurement_values(loop.card_ids[:1]))
+        live.copy({'sequence': live.sequence - 1, 'active': False,
+                   'location_src_id': self.reserve.id, 'name': 'Retired line feed'})
+        answer = self.scan(loop.card_ids[1])
+        production = self.env['mrp.production'].browse(answer['order_id'])
+        self.assertEqual(answer['result'], 'accepted')
+        self.assertNotEqual(production, before)
+        self.assertEqual(production.location_src_id, before.location_src_id)
+        self.assertNotEqual(production.location_src_id, self.reserve)
+
     def test_a_failed_order_is_flagged_and_retried(self):
         loop = self.make_loop('buy', vendor_id=self.env['res.partner'].create(
             {'name': 'No price', 'supplier': True}).id)
