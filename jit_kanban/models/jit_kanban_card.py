@@ -138,12 +138,12 @@ class JitKanbanCard(models.Model):
         """These cards have their order now (the procurement hooks linked
         it).  Returns {card id: (model, id, name)}; cards the procurement
         left unlinked are not ordered (UserError: the signal is kept)."""
-        rows = kanban_sql.set_state(self.env.cr, self.env.uid, self.ids, 'ordered',
-                                    ordered_at=fields.Datetime.now(), waiting_reason=None,
-                                    order_failed=False)
+        rows = kanban_sql.set_state_named(
+            self.env.cr, self.env.uid, self.ids, 'ordered',
+            self.env['jit.kanban.orders']._name_queries(),
+            ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False)
         self.invalidate_cache(ids=self.ids)
-        refs = kanban_sql.order_refs(self.env.cr, rows,
-                                     self.env['jit.kanban.orders']._name_queries())
+        refs = {row['id']: row['order'] for row in rows if row['order']}
         if len(refs) != len(rows):
             raise UserError(_('the procurement made no order for these cards'))
         new_events = [self._event_row(row, 'order', origin, 'empty', 'ordered', quantity,

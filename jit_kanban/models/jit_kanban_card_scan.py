@@ -87,16 +87,16 @@ class JitKanbanCardScan(models.Model):
                 decision = decision._replace(reason=Reason('loop_archived', 'its loop was archived'))
             return self._refuse(decision, request, facts)
         loop = self.env['jit.kanban.loop'].sudo().browse(loop_id)
-        emptied = kanban_sql.set_state(
-            cr, uid, self.ids, engine.next_state(state, 'signal'), waiting_reason=None,
-            order_failed=False, signalled_at=fields.Datetime.now(), signalled_by=uid,
+        emptied, waiting, open_orders = kanban_sql.signal_card(
+            cr, uid, self.id, engine.next_state(state, 'signal'), waiting_reason=None, order_failed=False,
+            signalled_at=fields.Datetime.now(), signalled_by=uid,
             **{column: None for column in ORDER_COLUMNS})
         self.invalidate_cache(ids=self.ids)
-        events = [dict(self._event_row(emptied[0], 'signal', origin, 'full', 'empty',
+        events = [dict(self._event_row(emptied, 'signal', origin, 'full', 'empty',
                                        loop.container_qty), **request)]
-        orders = loop._replenish(origin='auto', events=events)
-        event_ids = self.env['jit.kanban.event']._insert_rows(events).ids
-        loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders))
+        orders = loop._replenish(origin='auto', events=events, waiting=(waiting, open_orders))
+        event_ids = loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders),
+                                      events=events, user_id=uid)
         order = orders.get(self.id)
         # ordered: the screen's facts are known; waiting: its reason is read back
         facts = dict(facts, state='ordered', waiting_reason=False) if order else None

@@ -83,9 +83,13 @@ class JitKanbanEvent(models.Model):
     def _insert_rows(self, rows):
         """Insert event rows in one statement; the cached histories of cards
         and loops are dropped so they show the new events."""
-        events = self.browse(kanban_sql.insert_events(self.env.cr, self.env.uid, rows)).sudo()
+        return self._inserted(kanban_sql.insert_events(self.env.cr, self.env.uid, rows))
+
+    def _inserted(self, ids):
+        """Events just inserted by SQL; the cached histories of cards and
+        loops are dropped so they show them."""
         self.env['jit.kanban.card'].invalidate_cache(['event_ids'])
-        return events
+        return self.browse(ids).sudo()
 
     @api.model
     def _record_loop(self, loop, event_type, reason):

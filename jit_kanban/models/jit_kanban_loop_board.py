@@ -68,17 +68,23 @@ class JitKanbanLoop(models.Model):
             self.browse(turned_red)._alert_red()
         self._notify_board()
 
-    def _shift_board(self, full=0, empty=0, ordered=0):
-        """A scan's change to the board counts, without a recount; urgency
-        is written (and red alerts raised) only when it changes."""
+    def _shift_board(self, full=0, empty=0, ordered=0, events=(), user_id=None):
+        """A scan's change to the board counts, without a recount, and its
+        event rows, by ``user_id``, recorded in the same statement (their
+        ids are returned); urgency is written (and red alerts raised) only
+        when it changes."""
         self.ensure_one()
-        counts = kanban_sql.shift_board(self.env.cr, self.id, full, empty, ordered)
+        counts, event_ids = kanban_sql.shift_board(self.env.cr, self.id, full, empty, ordered,
+                                                   user_id or self.env.uid, events)
         self.invalidate_cache(['full_count', 'empty_count', 'ordered_count'], self.ids)
+        if events:
+            self.env['jit.kanban.event']._inserted(event_ids)
         level = engine.urgency(counts[0], sum(counts[:3]))
         if level != counts[3]:
             self._refresh_board()
         else:
             self._notify_board()
+        return event_ids
 
     @api.model
     def _refresh_all_boards(self):

@@ -31,18 +31,19 @@ class JitKanbanLoop(models.Model):
             loop._replenish(origin='manual', window_due=True)
         return True
 
-    def _replenish(self, origin='auto', window_due=False, events=None):
+    def _replenish(self, origin='auto', window_due=False, events=None, waiting=None):
         """Turn waiting (empty) cards into orders as the trigger policy says.
         Returns {card id: (model, id, name)} of the orders made.  Caller holds
         the loop lock.  With ``events`` the caller records the events (one
-        INSERT for a whole scan) and refreshes the board."""
+        INSERT for a whole scan) and refreshes the board; ``waiting``: the
+        empty card ids and open orders when the caller read them already."""
         self.ensure_one()
         if self.state != 'active':
             return {}
         cr = self.env.cr
         own_events = events is None
         events = [] if own_events else events
-        waiting, open_orders = kanban_sql.waiting_cards(cr, self.id)
+        waiting, open_orders = waiting or kanban_sql.waiting_cards(cr, self.id)
         waiting = self._capacity_release(waiting)  # levelling (jit_kanban_loop_levelling.py)
         plan = engine.plan_orders(self.trigger_policy, len(waiting), open_orders,
                                   self.wip_cap, self.batch_size, window_due)

@@ -76,45 +76,119 @@ def lock_card_and_loop(cr, card_id):
     return row[:6] + (_facts(row[6:]),)
 
 
-def shift_board(cr, loop_id, full=0, empty=0, ordered=0):
+def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=()):
     """Move the loop's board counts by what a scan changed (one statement
-    instead of a recount); returns the new (full, empty, ordered, urgency)."""
-    cr.execute("""
+    instead of a recount), inserting the scan's ``events`` in the same
+    statement; returns the new (full, empty, ordered, urgency) and the ids
+    of the events inserted (see insert_events)."""
+    sql = """
         UPDATE jit_kanban_loop SET full_count = full_count + %s, empty_count = empty_count + %s,
                                    ordered_count = ordered_count + %s, last_signal_at = """ + NOW + """
-         WHERE id = %s RETURNING full_count, empty_count, ordered_count, urgency""",
-               (full, empty, ordered, loop_id))
-    return cr.fetchone()
+         WHERE id = %s RETURNING full_count, empty_count, ordered_count, urgency"""
+    params = [full, empty, ordered, loop_id]
+    if events:
+        insert, values = _insert_events(uid, events)
+        sql = 'WITH inserted AS (%s) %s, (SELECT ARRAY_AGG(id ORDER BY id) FROM inserted)' % (
+            insert, sql)
+        params = values + params
+    cr.execute(sql, params)
+    row = cr.fetchone()
+    return row[:4], (row[4] or []) if events else []
 
 
-def set_state(cr, uid, card_ids, state, **columns):
-    """Move cards to ``state`` (and set ``columns``); returns per card its
-    id, barcode, loop, product, supermarket, company and order links."""
+CARD_ROW = ('id', 'barcode', 'loop_id', 'product_id', 'location_id', 'company_id') + ORDER_COLUMNS
+# a loop's open orders: distinct documents still owing containers (ordered cards)
+OPEN_ORDERS = """
+    SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id))
+      FROM jit_kanban_card WHERE loop_id = {loop} AND state = 'ordered' AND active"""
+# the order in which a loop's empty cards are ordered
+WAITING_ORDER = 'signalled_at, sequence'
+
+
+def _update(uid, card_ids, state, columns, returning=CARD_ROW):
+    """The UPDATE moving cards to ``state`` (and setting ``columns``),
+    returning ``returning``: (sql, params)."""
     columns = dict(columns, state=state, write_uid=uid)
     unknown = set(columns) - CARD_COLUMNS
     if unknown:
         raise ValueError('not a card column: %s' % ', '.join(sorted(unknown)))
     names = sorted(columns)
-    cr.execute("""
+    return ("""
         UPDATE jit_kanban_card SET %s, write_date = %s
          WHERE id IN %%s
-        RETURNING id, barcode, loop_id, product_id, location_id, company_id, %s""" % (
-        ', '.join('%s = %%s' % name for name in names), NOW, ', '.join(ORDER_COLUMNS)),
-        [columns[name] for name in names] + [tuple(card_ids)])
-    return [dict(zip(('id', 'barcode', 'loop_id', 'product_id', 'location_id', 'company_id')
-                     + ORDER_COLUMNS, row)) for row in cr.fetchall()]
+        RETURNING %s""" % (', '.join('%s = %%s' % name for name in names), NOW,
+                           ', '.join(returning)),
+            [columns[name] for name in names] + [tuple(card_ids)])
+
+
+def set_state(cr, uid, card_ids, state, **columns):
+    """Move cards to ``state`` (and set ``columns``); returns per card its
+    id, barcode, loop, product, supermarket, company and order links."""
+    cr.execute(*_update(uid, card_ids, state, columns))
+    return [dict(zip(CARD_ROW, row)) for row in cr.fetchall()]
+
+
+def signal_card(cr, uid, card_id, state, **columns):
+    """Move one signalled card to ``state`` and read, in the same statement,
+    what its loop then has waiting: (card row, empty card ids in the order
+    they are ordered, number of open orders).  The statement's snapshot is
+    the one before the update, so the card is added to the loop's other
+    empty cards here when it is empty now."""
+    update, params = _update(uid, [card_id], state, columns,
+                             returning=CARD_ROW + ('signalled_at', 'sequence'))
+    cr.execute("""
+        WITH moved AS (%s),
+        waiting AS (
+            SELECT c.id, c.signalled_at, c.sequence FROM jit_kanban_card c, moved
+             WHERE c.loop_id = moved.loop_id AND c.state = 'empty' AND c.active
+               AND c.id <> moved.id
+            UNION ALL
+            SELECT id, signalled_at, sequence FROM moved WHERE %%s = 'empty')
+        SELECT %s, (SELECT ARRAY_AGG(id ORDER BY %s) FROM waiting), (%s)
+          FROM moved""" % (update, ', '.join('moved.%s' % name for name in CARD_ROW),
+                           WAITING_ORDER, OPEN_ORDERS.format(loop='moved.loop_id')),
+               params + [state])
+    row = cr.fetchone()
+    size = len(CARD_ROW)
+    return dict(zip(CARD_ROW, row[:size])), row[size] or [], row[size + 1]
+
+
+def set_state_named(cr, uid, card_ids, state, name_queries, **columns):
+    """set_state, each row also carrying ``order``: (model, id, name) of the
+    document it is linked to (None if none), read in the same statement
+    (one index look-up per card and kind); ``name_queries`` as for
+    order_refs."""
+    update, params = _update(uid, card_ids, state, columns)
+    picks, joins = [], []
+    kinds = sorted(name_queries.items())
+    for index, (column, (_model, query)) in enumerate(kinds):
+        if column not in ORDER_COLUMNS or query.count('IN %s') != 1:
+            raise ValueError('not a naming query for %s' % column)
+        picks.append('n%d.doc_id, n%d.name' % (index, index))
+        joins.append('LEFT JOIN LATERAL (%s) n%d (link, doc_id, name) ON TRUE' % (
+            query.replace('IN %s', 'IN (moved.%s)' % column), index))
+    cr.execute('WITH moved AS (%s) SELECT %s, %s FROM moved %s' % (
+        update, ', '.join('moved.%s' % name for name in CARD_ROW), ', '.join(picks),
+        ' '.join(joins)), params)
+    rows = []
+    for values in cr.fetchall():
+        row, names = dict(zip(CARD_ROW, values)), values[len(CARD_ROW):]
+        row['order'] = next(((model, names[2 * i], names[2 * i + 1])
+                             for i, (_column, (model, _q)) in enumerate(kinds)
+                             if names[2 * i]), None)
+        rows.append(row)
+    return rows
 
 
 def waiting_cards(cr, loop_id):
     """Empty cards of the loop, oldest signal first, and the number of its
-    open orders: distinct documents still owing containers (ordered cards)."""
+    open orders."""
     cr.execute("""
         SELECT c.id, o.open_orders
-          FROM (SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id)) AS open_orders
-                  FROM jit_kanban_card
-                 WHERE loop_id = %s AND state = 'ordered' AND active) o
-          LEFT JOIN jit_kanban_card c ON c.loop_id = %s AND c.state = 'empty' AND c.active
-         ORDER BY c.signalled_at, c.sequence""", (loop_id, loop_id))
+          FROM (%s) o(open_orders)
+          LEFT JOIN jit_kanban_card c ON c.loop_id = %%s AND c.state = 'empty' AND c.active
+         ORDER BY c.%s""" % (OPEN_ORDERS.format(loop='%s'), WAITING_ORDER.replace(', ', ', c.')),
+               (loop_id, loop_id))
     rows = cr.fetchall()
     return [row[0] for row in rows if row[0]], (rows[0][1] if rows else 0)
 
@@ -141,15 +215,19 @@ def insert_events(cr, uid, rows):
     retries it, when it finds the first answer."""
     if not rows:
         return []
+    cr.execute(*_insert_events(uid, rows))
+    return [row[0] for row in cr.fetchall()]
+
+
+def _insert_events(uid, rows):
     line = '(%s, %s, %s, %s)' % (', '.join(['%s'] * (len(EVENT_COLUMNS) + 3)), NOW, NOW, NOW)
     values = []
     for row in rows:
         values.extend([row.get(column) for column in EVENT_COLUMNS] + [uid, uid, uid])
-    cr.execute("""
+    return ("""
         INSERT INTO jit_kanban_event (%s, user_id, create_uid, write_uid, date, create_date, write_date)
         VALUES %s ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id""" % (
         ', '.join(EVENT_COLUMNS), ', '.join([line] * len(rows))), values)
-    return [row[0] for row in cr.fetchall()]
 
 
 def event_by_key(cr, uid, key):
