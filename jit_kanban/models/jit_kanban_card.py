@@ -22,12 +22,15 @@ class JitKanbanCard(models.Model):
     # its state through the loop and location tables
     _order = 'board_sort, id'
 
-    loop_id = fields.Many2one('jit.kanban.loop', required=True, ondelete='cascade', index=True)
+    # every scan writes a card row three times: no index that another one
+    # already serves (loop_id: sequence_uniq, barcode: barcode_uniq, state:
+    # the board's (state, board_sort, id) index)
+    loop_id = fields.Many2one('jit.kanban.loop', required=True, ondelete='cascade')
     sequence = fields.Integer(required=True, default=1)
-    barcode = fields.Char(required=True, copy=False, index=True,
+    barcode = fields.Char(required=True, copy=False,
                           default=lambda self: self.env['ir.sequence'].next_by_code('jit.kanban.card'))
     active = fields.Boolean(default=True)
-    state = fields.Selection(STATES, required=True, default='full', index=True,
+    state = fields.Selection(STATES, required=True, default='full',
                              group_expand='_expand_states')
     loop_name = fields.Char(related='loop_id.name', readonly=True, string='Loop Reference')
     product_id = fields.Many2one(related='loop_id.product_id', store=True, readonly=True)

@@ -76,8 +76,9 @@ class JitKanbanCardScan(models.Model):
         self.ensure_one()
         request = dict(request or {}, origin=origin)
         cr, uid = self.env.cr, self.env.uid
-        loop_id, loop_state, loop_active, lock_reason, active, location_id, facts = \
-            kanban_sql.lock_card_and_loop(cr, self.id)
+        Loop = self.env['jit.kanban.loop'].sudo()
+        loop_id, loop_state, loop_active, lock_reason, active, location_id, facts, loop_row = \
+            kanban_sql.lock_card_and_loop(cr, self.id, Loop._jit_kanban_row_columns())
         state = facts['state']
         decision = engine.decide_signal(
             state, loop_state if loop_active else 'archived', active, lock_reason,
@@ -86,7 +87,7 @@ class JitKanbanCardScan(models.Model):
             if not loop_active and decision.reason.code == 'loop_not_active':
                 decision = decision._replace(reason=Reason('loop_archived', 'its loop was archived'))
             return self._refuse(decision, request, facts)
-        loop = self.env['jit.kanban.loop'].sudo().browse(loop_id)
+        loop = Loop.browse(loop_id)._jit_kanban_cache_row(loop_row)
         emptied, waiting, open_orders = kanban_sql.signal_card(
             cr, uid, self.id, engine.next_state(state, 'signal'), waiting_reason=None, order_failed=False,
             signalled_at=fields.Datetime.now(), signalled_by=uid,

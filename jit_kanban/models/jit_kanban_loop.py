@@ -24,7 +24,8 @@ class JitKanbanLoop(models.Model):
                               help='Gets a to-do when the loop turns red.')
     company_id = fields.Many2one('res.company', required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
-    product_id = fields.Many2one('product.product', required=True, index=True,
+    # (indexed first in product_location_uniq)
+    product_id = fields.Many2one('product.product', required=True,
                                  domain=[('type', '=', 'product')], track_visibility='onchange')
     product_uom_id = fields.Many2one(related='product_id.uom_id', readonly=True, string='Unit')
     location_id = fields.Many2one('stock.location', 'Supermarket', required=True, index=True,

@@ -19,7 +19,8 @@ class JitKanbanLoop(models.Model):
     blocked_count = fields.Integer('Blocked', readonly=True, copy=False)
     urgency = fields.Selection([('green', 'Green'), ('amber', 'Amber'), ('red', 'Red')],
                                readonly=True, copy=False, default='green')
-    urgency_rank = fields.Integer(readonly=True, copy=False, default=2, index=True,
+    # (indexed first in the board's order index, jit_kanban_loop_board_order_index)
+    urgency_rank = fields.Integer(readonly=True, copy=False, default=2,
                                   help='0 red, 1 amber, 2 green: the board shows red first.')
 
 

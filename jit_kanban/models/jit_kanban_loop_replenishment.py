@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from .. import engine
@@ -119,6 +119,27 @@ class JitKanbanLoop(models.Model):
             values['group_id'] = Group.create(dict(
                 Group._jit_kanban_link_vals(values), name=self.name, move_type='direct'))
         return values
+
+    @api.model
+    @tools.ormcache()
+    def _jit_kanban_row_columns(self):
+        """The loop's own stored columns the ORM would read when a scan first
+        touches the loop: the scan reads them with the loop's lock instead
+        (stored computed, translated and group-restricted fields are left to
+        the ORM)."""
+        return tuple(sorted(
+            name for name, field in self._fields.items()
+            if name != 'id' and field.store and field.column_type and field.prefetch
+            and not field.inherited and not field.compute and not field.groups
+            and not callable(field.translate) and field.type != 'binary'))
+
+    def _jit_kanban_cache_row(self, row):
+        """This loop with ``row`` ({column: value} read with its lock) in the
+        ORM cache."""
+        self.ensure_one()
+        if row:
+            self._cache.update(self._convert_to_cache(row, validate=False))
+        return self
 
     @api.model
     def _cron_replenish(self):

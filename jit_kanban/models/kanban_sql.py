@@ -22,6 +22,7 @@ FACTS_SELECT = """
     c.id, c.barcode, c.state, c.waiting_reason, l.name, l.container_qty,
     pt.name, pp.default_code, loc.complete_name, u.name,
     c.production_id, c.purchase_line_id, c.transfer_group_id"""
+FACTS_SIZE = 13
 FACTS_JOIN = """
     JOIN product_product pp ON pp.id = l.product_id
     JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -58,22 +59,26 @@ def lock_cards(cr, card_ids):
                    (tuple(card_ids),))
 
 
-def lock_card_and_loop(cr, card_id):
+def lock_card_and_loop(cr, card_id, loop_columns=()):
     """Lock the card's loop, then the card (the order of lock_loops), and
     read what a scan decides on.  Returns (loop id, loop state, loop
-    active, lock reason, card active, card supermarket, the card's facts)."""
+    active, lock reason, card active, card supermarket, the card's facts,
+    {column: value} of the loop's ``loop_columns``: the loop's own stored
+    columns, named by its model, so the ORM need not read the row again)."""
+    extra = ''.join(', l."%s"' % name for name in loop_columns)
     cr.execute("""
         WITH l AS MATERIALIZED (
-            SELECT id, state, active, lock_reason, name, container_qty, product_id, location_id
+            SELECT *
               FROM jit_kanban_loop
              WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = %%s)
                FOR UPDATE)
-        SELECT l.id, l.state, l.active, l.lock_reason, c.active, c.location_id, %s
+        SELECT l.id, l.state, l.active, l.lock_reason, c.active, c.location_id, %s%s
           FROM jit_kanban_card c JOIN l ON l.id = c.loop_id %s
          WHERE c.id = %%s
-           FOR UPDATE OF c""" % (FACTS_SELECT, FACTS_JOIN), (card_id, card_id))
+           FOR UPDATE OF c""" % (FACTS_SELECT, extra, FACTS_JOIN), (card_id, card_id))
     row = cr.fetchone()
-    return row[:6] + (_facts(row[6:]),)
+    size = 6 + FACTS_SIZE
+    return row[:6] + (_facts(row[6:size]), dict(zip(loop_columns, row[size:])))
 
 
 def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=()):

@@ -93,6 +93,33 @@ class TestScanService(KanbanCase):
         self.assertEqual(production.location_src_id, before.location_src_id)
         self.assertNotEqual(production.location_src_id, self.reserve)
 
+    def test_a_signal_adds_a_fixed_handful_of_statements_to_odoos_procurement(self):
+        """Find, lock and read, empty, savepoint, Odoo's link of the cards,
+        mark ordered, events with the board figures, the live board's
+        message: what a scan costs beside the order itself."""
+        loop = self.make_loop('manufacture', card_count=8)  # stays green: no recount
+        values = {key: value for key, value in loop._procurement_values(loop.card_ids[:1]).items()
+                  if not key.startswith('jit_kanban')}
+
+        def bare():
+            self.env['procurement.group'].run(
+                loop.product_id, loop.container_qty, loop.product_id.uom_id, loop.location_id,
+                loop.name, loop.name, dict(values))
+
+        def statements(func):
+            self.env.clear()
+            before = self.env.cr.sql_log_count
+            func()
+            return self.env.cr.sql_log_count - before
+
+        bare()
+        self.scan(loop.card_ids[0])
+        barcode = loop.card_ids[1].barcode
+        extra = statements(lambda: self.env['jit.kanban.card'].signal_barcode(barcode)) - \
+            statements(bare)
+        self.assertEqual(loop.card_ids[1].state, 'ordered')
+        self.assertLessEqual(extra, 9)
+
     def test_a_failed_order_is_flagged_and_retried(self):
         loop = self.make_loop('buy', vendor_id=self.env['res.partner'].create(
             {'name': 'No price', 'supplier': True}).id)
