@@ -4,9 +4,15 @@ from odoo.exceptions import UserError
 from .. import engine
 from . import access
 
-# bounds of what one simulation call may ask for
+# bounds of what one simulation call (or sizing run) may ask for
 MAX_HISTORY_DAYS = 3660
 MAX_RUNS = 1000
+
+
+def history_window(days):
+    """A history window asked for (days), within 1..MAX_HISTORY_DAYS, or
+    None (falsy: each loop's own ``demand_days``)."""
+    return max(min(int(days), MAX_HISTORY_DAYS), 1) if days else None
 
 # Consumption out of each loop's supermarket per working day of its window,
 # the non-working days' total, and the measured lead times: one statement
@@ -54,7 +60,7 @@ DEMAND_HISTORY_SQL = """
            ARRAY_AGG(day.day::text ORDER BY day.day) FILTER (WHERE day.working),
            ARRAY_AGG(COALESCE(used.qty, 0) ORDER BY day.day) FILTER (WHERE day.working),
            COALESCE(SUM(used.qty) FILTER (WHERE NOT day.working), 0),
-           MIN(lead.hours), COALESCE(MIN(lead.samples), 0)
+           MIN(lead.hours), COALESCE(MIN(lead.samples), 0), COUNT(*)
       FROM day
       LEFT JOIN used ON used.loop_id = day.loop_id AND used.day = day.day
       LEFT JOIN lead ON lead.loop_id = day.loop_id
@@ -108,8 +114,10 @@ class JitKanbanLoop(models.Model):
     # facts and figures
     # ------------------------------------------------------------------
     def _demand_history(self, days=None):
-        """{loop id: {'dates', 'series', 'off_day_qty', 'lead_hours', 'lead_samples'}}
-        for these loops (DEMAND_HISTORY_SQL, one query)."""
+        """{loop id: {'dates', 'series', 'off_day_qty', 'lead_hours', 'lead_samples',
+        'days'}} for these loops (DEMAND_HISTORY_SQL, one query), over ``days``
+        calendar days for every loop, or each loop's own window; ``days`` in the
+        answer is the window really read."""
         ids = tuple(loop.id for loop in self if loop.id)
         if not ids:
             return {}
@@ -117,7 +125,7 @@ class JitKanbanLoop(models.Model):
             'ids': ids, 'days': days, 'today': fields.Date.context_today(self)})
         return {row[0]: {'dates': row[1] or [], 'series': [float(q) for q in row[2] or []],
                          'off_day_qty': float(row[3]), 'lead_hours': row[4],
-                         'lead_samples': row[5]}
+                         'lead_samples': row[5], 'days': row[6]}
                 for row in self.env.cr.fetchall()}
 
     def _sizing_figures(self, history):
@@ -209,7 +217,7 @@ class JitKanbanLoop(models.Model):
         self.ensure_one()
         self._check_planner()
         try:
-            days = min(int(days), MAX_HISTORY_DAYS) if days else None
+            days = history_window(days)
             if demand is None:
                 history = self._demand_history(days).get(self.id, {})
                 demand, dates = history.get('series', []), history.get('dates', [])
