@@ -99,12 +99,15 @@ class JitKanbanSizingProposal(models.Model):
         self.search([('loop_id', 'in', loops.ids), ('state', '=', 'draft')]).write(
             {'state': 'superseded'})
         histories = loops._demand_history(history_window(days))
+        # every product's cost at once (read loop by loop, it is three
+        # queries per loop)
+        costs = {product.id: product.standard_price for product in loops.mapped('product_id')}
         now = fields.Datetime.now()
         proposals, lines = [], []
         for loop in loops:
             history = histories[loop.id]
             figures = loop._sizing_figures(history)
-            cost = loop.product_id.standard_price
+            cost = costs[loop.product_id.id]
             proposals.append({
                 'loop_id': loop.id, 'date': now, 'state': 'draft',
                 'current_card_count': loop.card_count,
