@@ -139,3 +139,20 @@ class TestPlanningProposals(KanbanCase):
         self.assertEqual(self.Proposal._propose(loop, days=100000).demand_days, MAX_HISTORY_DAYS)
         with self.assertRaises(ValidationError):
             run.history_days = MAX_HISTORY_DAYS + 1
+
+    def test_a_run_costs_the_same_queries_for_one_loop_or_many(self):
+        loops = self.make_loop('transfer', card_count=3)
+        loops |= self.make_loop('buy', card_count=4)
+        loops |= self.make_loop('manufacture', card_count=5)
+        for price, loop in enumerate(loops, 2):
+            loop.product_id.standard_price = price      # each cost is a property of its own
+
+        def queries(chosen):
+            self.env.clear()
+            chosen = chosen.browse(chosen.ids)     # as a search hands them over
+            before = self.cr.sql_log_count
+            self.Proposal._propose(chosen, days=365)
+            return self.cr.sql_log_count - before
+
+        queries(loops)      # warm what is read once per run, and leave drafts to supersede
+        self.assertEqual(queries(loops[0]), queries(loops))
