@@ -6,6 +6,7 @@ import time
 from bench import measure
 from bench.factory import CONTAINER_QTY
 from bench.measure import log
+from bench.planning_reads import bench_planning, manager
 from bench.signal_cost import SignalCase, collect_pairs, summarize
 
 BOARD_FIELDS = ['name', 'full_count', 'empty_count', 'ordered_count', 'urgency']
@@ -194,6 +195,7 @@ def bench_flat(env, factory, setup, args):
     reads = [(key, title, present(Loop, names), per_loop) for key, title, names, per_loop in READS]
     reads = [read for read in reads if read[2]]
     all_fields = [name for _k, _t, names, _p in reads for name in names]
+    user = manager(env, factory.company)
     rows = []
     for size in args.sizes:
         started = time.time()
@@ -219,6 +221,8 @@ def bench_flat(env, factory, setup, args):
         row['location_counts']['per_loop_ms'] = row['location_counts']['median_ms'] / (size + 10)
         row['loop_history'] = read_probe(env, lambda: Event.search_read(
             [('loop_id', '=', fixed_loop.id)], HISTORY_FIELDS, limit=80), reps)
+        if args.run_reps:
+            row.update(bench_planning(env, growth, reps, args.run_reps, user))
         if args.scale_reps:
             row['signal'] = [summarize(m, collect_pairs(
                 env, SignalCase(env, factory, setup['loops'][m]), args.scale_reps, 1))

@@ -27,6 +27,7 @@ from bench.boards import bench_boards
 from bench.http_load import add_http_args, bench_http
 from bench.factory import Factory
 from bench.flatness import bench_flat, flat_verdicts, print_flat_table
+from bench.planning_reads import print_planning
 from bench.measure import log
 from bench.session import OdooSession
 from bench.signal_cost import (METHODS, SIGNAL_TARGET, bench_signal, print_attribution,
@@ -77,6 +78,9 @@ def parse_args(argv):
     parser.add_argument('--moves-per-loop', type=int, default=500,
                         help='done stock moves out of the supermarket per loop (sizing history)')
     parser.add_argument('--board-reps', type=int, default=15)
+    parser.add_argument('--run-reps', type=int, default=5,
+                        help='year-long sizing runs of every loop at each size (0: skip the '
+                             'sizing-run and shortage rows)')
     parser.add_argument('--scale-reps', type=int, default=10,
                         help='signal pairs per method at each size (0: skip)')
     parser.add_argument('--parts', default=','.join(PARTS),
@@ -138,6 +142,7 @@ def main(argv=None):
         print_signal_table(signal)
     if not args.skip_flat:
         print_flat_table(flat, grown, verdict)
+        print_planning(flat)
     report['rows'] = rows
     report['seconds'] = round(time.time() - started, 1)
     summary.print_table(rows, report['environment'])

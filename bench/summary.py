@@ -3,9 +3,14 @@
 from bench import measure
 from bench.measure import log
 
+from bench.planning_reads import SHORTAGE, SIZING_RUN, SIZING_RUN_TARGET_MS
+
 # what each ratio should be (None: informative)
 TARGETS = {'signal': 1.05, 'batch MO': 0.5, 'cards board, first page': 1.2,
            'supermarket board, first page': 1.2}
+# rows with an absolute target besides: the median at most this many ms, up
+# to this size (the issue states it at 1,000 loops and 500,000 moves)
+TARGETS_MS = {SIZING_RUN: (SIZING_RUN_TARGET_MS, 1000)}
 
 
 def signal_rows(results):
@@ -42,6 +47,44 @@ def flat_rows(results, grown):
                          'ratio': read['median_ms'] / base if base else None,
                          'queries': read['queries'],
                          'moves_in_db': result['rows']['stock_move']})
+    return rows + planning_rows(results)
+
+
+def planning_rows(results):
+    """The year-long sizing run and the shortage screen's first page.
+
+    - The sizing run replays every loop (each loop's year is simulated 3-4
+      times): its work is linear in loops by nature, so its baseline is the
+      smallest size scaled linearly, like the other per-loop reads; its
+      real target is absolute (TARGETS_MS).
+    - The shortage page is compared with the same page at the smallest size,
+      unscaled.  The view does rank every loop to find the worst 80, but
+      that is 5-10 ms of SQL per read at 1,000 loops (about 30 ms of the
+      page's 120); most of the page is the ORM reading the rows shown
+      (display names, products), a fixed cost once the page is full.  Scaled linearly, that fixed cost
+      would make a baseline so generous (x100 at 1,000 loops) that it would
+      have hidden the scan of the whole move history this row was added
+      to catch.  Unscaled, the ratio also carries the page filling up (the
+      smallest size shows fewer than 80 rows): compare the full-page sizes
+      with each other (rows are in the detail and the planning lines)."""
+    rows = []
+    first = results[0]
+    for key, name, scaled in (('sizing_run', SIZING_RUN, True), ('shortage', SHORTAGE, False)):
+        if key not in first:
+            continue
+        for result in results:
+            read = result[key]
+            scale = result['size'] / float(first['size']) if scaled else 1.0
+            base = first[key]['median_ms'] * scale
+            rows.append({'name': name, 'size': result['size'], 'n': read['samples'],
+                         'median_ms': read['median_ms'],
+                         'p95_ms': measure.percentile(read['times_ms'], 0.95),
+                         'baseline': ('%d loops, scaled linearly' if scaled else
+                                      'same read at %d loops') % first['size'],
+                         'baseline_median_ms': base,
+                         'ratio': read['median_ms'] / base if base else None,
+                         'queries': read['queries'], 'rows': read['rows'],
+                         'moves_in_db': result['rows']['stock_move']})
     return rows
 
 
@@ -58,6 +101,10 @@ def print_table(rows, environment):
         flag = ''
         if target and row['ratio'] is not None:
             flag = ' ok' if row['ratio'] <= target else ' OVER %.2f' % target
+        target_ms, up_to = TARGETS_MS.get(row['name'], (None, None))
+        if target_ms and row['size'] <= up_to:
+            flag += ' ok (<= %.0f ms)' % target_ms if row['median_ms'] <= target_ms else \
+                ' OVER %.0f ms' % target_ms
         queries = row.get('queries')
         log('%-32s %7s %5s %10.1f %10.1f %11.1f %6.2fx %7s  %s%s' % (
             row['name'][:32], row['size'], row['n'], row['median_ms'], row['p95_ms'],

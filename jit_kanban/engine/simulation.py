@@ -22,6 +22,17 @@ def simulate(demand, card_count, container_qty, lead_time_days, lead_times=None)
 
     Returns a dict: stockout_days, short_qty, average_on_hand, orders_placed,
     daily (one dict per day: day, demand, received, served, short, on_hand)."""
+    daily = []
+    result = replay(demand, card_count, container_qty, lead_time_days, lead_times, daily)
+    result['daily'] = daily
+    return result
+
+
+def replay(demand, card_count, container_qty, lead_time_days, lead_times=None, daily=None):
+    """The replay itself: ``simulate`` without the daily series unless a
+    list is given as ``daily`` (one dict per day is appended to it).  The
+    sizing run replays every loop's year three or four times and reads only
+    the totals; both share this one loop, so their figures are the same."""
     if card_count < 1:
         raise ValueError('a loop needs at least one card')
     if container_qty <= 0:
@@ -32,7 +43,9 @@ def simulate(demand, card_count, container_qty, lead_time_days, lead_times=None)
     consumed = 0.0
     signalled = 0
     arrivals = {}
-    daily = []
+    fixed_lead = None  # whole days, worked out at the first order (as each order did)
+    days = stockout_days = 0
+    short_qty = total_on_hand = 0
     for day, wanted in enumerate(demand):
         wanted = max(float(wanted), 0.0)
         received = arrivals.pop(day, 0) * container_qty
@@ -42,21 +55,32 @@ def simulate(demand, card_count, container_qty, lead_time_days, lead_times=None)
         consumed += served
         # a card comes free each time a whole container has been used
         emptied = int(math.floor(consumed / container_qty + 1e-9)) - signalled
-        for _order in range(emptied):
-            lead = next(lead_times) if lead_times is not None else lead_time_days
-            due = day + _lead_days(lead)
-            arrivals[due] = arrivals.get(due, 0) + 1
+        if emptied > 0:
+            if lead_times is None:
+                if fixed_lead is None:
+                    fixed_lead = _lead_days(lead_time_days)
+                due = day + fixed_lead
+                arrivals[due] = arrivals.get(due, 0) + emptied
+            else:
+                for _order in range(emptied):
+                    due = day + _lead_days(next(lead_times))
+                    arrivals[due] = arrivals.get(due, 0) + 1
         signalled += emptied
         short = wanted - served
-        daily.append({'day': day, 'demand': wanted, 'received': received, 'served': served,
-                      'short': short, 'on_hand': on_hand, 'orders': emptied})
-    days = len(daily)
+        days += 1
+        if short > 1e-9:
+            stockout_days += 1
+        # summed day by day from 0, as sum() over the daily rows would
+        short_qty += short
+        total_on_hand += on_hand
+        if daily is not None:
+            daily.append({'day': day, 'demand': wanted, 'received': received, 'served': served,
+                          'short': short, 'on_hand': on_hand, 'orders': emptied})
     return {
-        'stockout_days': sum(1 for row in daily if row['short'] > 1e-9),
-        'short_qty': sum(row['short'] for row in daily),
-        'average_on_hand': sum(row['on_hand'] for row in daily) / days if days else 0.0,
+        'stockout_days': stockout_days,
+        'short_qty': short_qty,
+        'average_on_hand': total_on_hand / days if days else 0.0,
         'orders_placed': signalled,
-        'daily': daily,
     }
 
 
@@ -94,7 +118,7 @@ def compare(demand, card_count, container_qty, lead_time_days, unit_cost=0.0, al
     for cards in sorted({card_count - 1, card_count, card_count + 1} | set(also)):
         if cards < 1:
             continue
-        result = simulate(demand, cards, container_qty, lead_time_days)
+        result = replay(demand, cards, container_qty, lead_time_days)
         rows.append({'cards': cards, 'stockout_days': result['stockout_days'],
                      'short_qty': result['short_qty'],
                      'average_on_hand': result['average_on_hand'],

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import engine
+from .jit_kanban_loop_planning import history_window
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 120
@@ -87,28 +88,33 @@ class JitKanbanSizingProposal(models.Model):
     # the sizing run
     # ------------------------------------------------------------------
     @api.model
-    def _propose(self, loops):
+    def _propose(self, loops, days=None):
         """One proposal per loop (older ones to review are superseded), from
-        one demand query for all of them."""
+        one demand query for all of them.  ``days``: the same history window
+        for every loop (e.g. 365: every loop replayed over a year, at most
+        MAX_HISTORY_DAYS) instead of each loop's own *Demand History*."""
         loops = loops.filtered(lambda loop: loop.state != 'draft' and loop.container_qty > 0)
         if not loops:
             return self
         self.search([('loop_id', 'in', loops.ids), ('state', '=', 'draft')]).write(
             {'state': 'superseded'})
-        histories = loops._demand_history()
+        histories = loops._demand_history(history_window(days))
+        # every product's cost at once (read loop by loop, it is three
+        # queries per loop)
+        costs = {product.id: product.standard_price for product in loops.mapped('product_id')}
         now = fields.Datetime.now()
         proposals, lines = [], []
         for loop in loops:
             history = histories[loop.id]
             figures = loop._sizing_figures(history)
-            cost = loop.product_id.standard_price
+            cost = costs[loop.product_id.id]
             proposals.append({
                 'loop_id': loop.id, 'date': now, 'state': 'draft',
                 'current_card_count': loop.card_count,
                 'recommended_card_count': figures['cards'],
                 'card_delta': figures['cards'] - loop.card_count,
                 'container_qty': loop.container_qty, 'daily_demand': figures['daily_demand'],
-                'demand_std': figures['demand_std'], 'demand_days': loop.demand_days,
+                'demand_std': figures['demand_std'], 'demand_days': history['days'],
                 'working_days': len(history['series']),
                 'lead_time_days': figures['lead_time_days'],
                 'lead_time_source': figures['lead_time_source'], 'review_days': loop.review_days,

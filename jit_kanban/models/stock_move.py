@@ -1,8 +1,21 @@
-from odoo import _, models
+from odoo import _, api, models
 
 
 class StockMove(models.Model):
     _inherit = 'stock.move'
+
+    @api.model_cr
+    def init(self):
+        super(StockMove, self).init()
+        # The shortage screen reads the components of open kanban MOs by
+        # their production: Odoo 11 has no index there, so every opening of
+        # the screen scanned the whole move history (500,000 done moves:
+        # 110 ms, four times per page).  Only open moves are indexed: the
+        # index stays the size of the work in progress, not of the history.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS stock_move_open_raw_production_index
+                ON stock_move (raw_material_production_id)
+             WHERE state NOT IN ('done', 'cancel')""")
 
     def _action_done(self):
         moves = super(StockMove, self)._action_done()

@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..models.jit_kanban_loop_planning import MAX_HISTORY_DAYS
 
 
 class JitKanbanSizingRun(models.TransientModel):
@@ -10,6 +12,17 @@ class JitKanbanSizingRun(models.TransientModel):
     loop_ids = fields.Many2many('jit.kanban.loop', string='Loops',
                                 domain=[('state', '!=', 'draft')],
                                 help='Leave empty to size every running loop.')
+    history_days = fields.Integer(
+        'History (days)',
+        help='Size and replay every chosen loop on the consumption of these last days, e.g. 365 '
+             'for a year. 0: each loop\'s own demand history.')
+
+    @api.constrains('history_days')
+    def _check_history_days(self):
+        for run in self:
+            if run.history_days < 0 or run.history_days > MAX_HISTORY_DAYS:
+                raise ValidationError(_('The history window is at most %d days (0: each loop\'s own).')
+                                      % MAX_HISTORY_DAYS)
 
     @api.model
     def default_get(self, fields_list):
@@ -24,7 +37,8 @@ class JitKanbanSizingRun(models.TransientModel):
         Loop = self.env['jit.kanban.loop']
         Loop._check_planner()
         loops = self.loop_ids or Loop.search([('state', '!=', 'draft')])
-        proposals = self.env['jit.kanban.sizing.proposal']._propose(loops)
+        proposals = self.env['jit.kanban.sizing.proposal']._propose(
+            loops, days=self.history_days or None)
         if not proposals:
             raise UserError(_('No running loop to size.'))
         action = self.env.ref('jit_kanban.jit_kanban_sizing_proposal_action').read()[0]

@@ -34,3 +34,30 @@ def test_bench_boards_write_the_summary_rows(request, tmp_path):
     first = [row for row in rows if row['size'] == 40]
     assert all(row['ratio'] == 1.0 for row in first)  # the smallest size is the baseline
     assert 'Summary' in result.stdout and 'cards board, first page' in result.stdout
+
+
+def test_bench_flatness_writes_the_planning_rows(request, tmp_path):
+    """The year-long sizing run and the shortage page are rows of the one
+    table, at every size, with their targets printed."""
+    config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
+    database = request.config.getoption('--odoo-database')
+    if not (config and database):
+        pytest.fail('run through `jit-kanban test` (JIT_KANBAN_ODOO_CONFIG and --odoo-database)')
+    out = str(tmp_path / 'latest.json')
+    result = subprocess.run(
+        [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run', '--config', config,
+         '--db', database, '--parts', 'flat', '--sizes', '2,4', '--moves-per-loop', '20',
+         '--events-per-loop', '8', '--board-reps', '1', '--run-reps', '1', '--scale-reps', '0',
+         '--out', out], cwd=REPO_ROOT, timeout=120, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, universal_newlines=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    rows = [row for row in json.load(open(out))
+            if row['name'] in ('sizing run, 365 days', 'shortage, first page')]
+    assert sorted((row['name'], row['size']) for row in rows) == [
+        ('shortage, first page', 2), ('shortage, first page', 4),
+        ('sizing run, 365 days', 2), ('sizing run, 365 days', 4)]
+    for row in rows:
+        assert ROW_KEYS <= set(row), row
+        assert row['queries'] > 0 and row['median_ms'] > 0
+    assert 'Planning at scale' in result.stdout
+    assert 'ok (<= 10000 ms)' in result.stdout or 'OVER 10000 ms' in result.stdout

@@ -1,6 +1,9 @@
 """Proposal -> confirmation -> apply: exactly the listed cards change."""
+import json
+
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.addons.jit_kanban.models.jit_kanban_loop_planning import MAX_HISTORY_DAYS
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from kanban_factory import KanbanCase
 from planning_history import insert_consumption, working_days
@@ -109,3 +112,47 @@ class TestPlanningProposals(KanbanCase):
         with self.assertRaises(AccessError):
             proposal.sudo(planner_b).action_apply()
         self.assertEqual(proposal.state, 'draft')
+
+    def test_a_run_over_a_year_reads_a_year_of_every_loop(self):
+        # 10 a working day until four weeks ago, nothing since: the loop's own
+        # 28-day window sees no demand, a 365-day run sees the year
+        loop = self.make_loop('transfer', card_count=3, container_qty=10, demand_days=28)
+        today = fields.Date.from_string(fields.Date.context_today(loop))
+        year, recent = working_days(self.env, 365, today), working_days(self.env, 28, today)
+        used = {day: 10.0 for day in year if day not in recent}
+        insert_consumption(self.env, loop, used, self.env.ref('stock.stock_location_customers'))
+        own = self.Proposal._propose(loop)
+        self.assertEqual((own.demand_days, own.working_days, own.daily_demand), (28, len(recent), 0))
+        run = self.env['jit.kanban.sizing.run'].create({'loop_ids': [(6, 0, loop.ids)],
+                                                        'history_days': 365})
+        proposal = self.Proposal.search(run.action_run()['domain'])
+        self.assertEqual(own.state, 'superseded')
+        self.assertEqual((proposal.demand_days, proposal.working_days), (365, len(year)))
+        self.assertAlmostEqual(proposal.daily_demand, 10.0 * len(used) / len(year), places=2)
+        series = json.loads(proposal.demand_series)
+        self.assertEqual(series['dates'], [day.isoformat() for day in year])
+        self.assertEqual(sum(series['series']), sum(used.values()))
+        # the replay of N-1 / N / N+1 cards ran over the year too
+        self.assertTrue(proposal.line_ids)
+        self.assertEqual(loop.demand_days, 28, "the loop's own window is left as it was")
+        # a window is bounded, as a simulation's is
+        self.assertEqual(self.Proposal._propose(loop, days=100000).demand_days, MAX_HISTORY_DAYS)
+        with self.assertRaises(ValidationError):
+            run.history_days = MAX_HISTORY_DAYS + 1
+
+    def test_a_run_costs_the_same_queries_for_one_loop_or_many(self):
+        loops = self.make_loop('transfer', card_count=3)
+        loops |= self.make_loop('buy', card_count=4)
+        loops |= self.make_loop('manufacture', card_count=5)
+        for price, loop in enumerate(loops, 2):
+            loop.product_id.standard_price = price      # each cost is a property of its own
+
+        def queries(chosen):
+            self.env.clear()
+            chosen = chosen.browse(chosen.ids)     # as a search hands them over
+            before = self.cr.sql_log_count
+            self.Proposal._propose(chosen, days=365)
+            return self.cr.sql_log_count - before
+
+        queries(loops)      # warm what is read once per run, and leave drafts to supersede
+        self.assertEqual(queries(loops[0]), queries(loops))
