@@ -20,9 +20,11 @@ PROBES = [
     ('jit.kanban.loop', '_lock_rows', '    loop._lock_rows'),
     ('jit.kanban.card', '_lock_rows', '    card._lock_rows'),
     (SQL, 'set_state', '    kanban_sql.set_state (all calls)'),
+    (SQL, 'signal_card', '    kanban_sql.signal_card'),
     ('jit.kanban.event', '_record', '    event._record (all calls)'),
     ('jit.kanban.loop', '_replenish', '    loop._replenish'),
     (SQL, 'waiting_cards', '      kanban_sql.waiting_cards'),
+    (SQL, 'set_state_named', '          kanban_sql.set_state_named'),
     ('jit.kanban.loop', '_order_cards', '      loop._order_cards'),
     ('jit.kanban.loop', '_procurement_values', '        loop._procurement_values'),
     ('stock.location', '_kanban_warehouse', '          location._kanban_warehouse'),
@@ -59,8 +61,14 @@ class SignalCase:
         self.barcode = card.barcode
 
     def baseline(self):
+        values = dict(self.values)
+        if self.method == 'transfer':
+            # the same order: a transfer of its own (one group, one picking),
+            # not a move added to whatever internal picking is open
+            values['group_id'] = self.env['procurement.group'].create(
+                {'name': self.name, 'move_type': 'direct'})
         self.env['procurement.group'].run(self.product, self.quantity, self.uom, self.location,
-                                          self.name, self.name, dict(self.values))
+                                          self.name, self.name, values)
 
     def kanban(self):
         answer = self.env['jit.kanban.card'].signal_barcode(self.barcode)
@@ -77,10 +85,12 @@ class SignalCase:
         domain = [('product_id', '=', self.product.id)]
         with rolled_back(self.env):
             before = set(self.env[model].search(domain).ids)
+            pickings = self.env['stock.picking'].search_count([])
             func()
             new = self.env[model].search(domain).filtered(lambda r: r.id not in before)
             return {'model': model, 'records': len(new),
-                    'quantity': sum(new.mapped(qty_field))}
+                    'quantity': sum(new.mapped(qty_field)),
+                    'new_pickings': self.env['stock.picking'].search_count([]) - pickings}
 
 
 def sample(env, func, cpu=None):
