@@ -137,17 +137,20 @@ class JitKanbanCard(models.Model):
     # ------------------------------------------------------------------
     # transitions driven by orders
     # ------------------------------------------------------------------
-    def _mark_ordered(self, origin, quantity, events=None):
+    def _mark_ordered(self, origin, quantity, events=None, rows=None):
         """These cards have their order now (the procurement hooks linked
-        it).  Returns {card id: (model, id, name)}; cards the procurement
-        left unlinked are not ordered (UserError: the signal is kept)."""
-        rows = kanban_sql.set_state_named(
-            self.env.cr, self.env.uid, self.ids, 'ordered',
-            self.env['jit.kanban.orders']._name_queries(),
-            ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False)
-        self.invalidate_cache(ids=self.ids)
+        it; ``rows``: when the document's creation also moved them to
+        ordered).  Returns {card id: (model, id, name)}; cards the
+        procurement left unlinked are not ordered (UserError: the signal is
+        kept)."""
+        if rows is None:
+            rows = kanban_sql.set_state_named(
+                self.env.cr, self.env.uid, self.ids, 'ordered',
+                self.env['jit.kanban.orders']._name_queries(),
+                ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False)
+            self.invalidate_cache(ids=self.ids)
         refs = {row['id']: row['order'] for row in rows if row['order']}
-        if len(refs) != len(rows):
+        if len(refs) != len(self) or len(rows) != len(self):
             raise UserError(_('the procurement made no order for these cards'))
         new_events = [self._event_row(row, 'order', origin, 'empty', 'ordered', quantity,
                                       refs[row['id']]) for row in rows]

@@ -76,8 +76,8 @@ class JitKanbanLoop(models.Model):
         quantity = self.container_qty  # read before Odoo's create empties the cache
         try:
             with self.env.cr.savepoint():
-                self._run_procurement(cards)
-                return cards._mark_ordered(origin, quantity, events)
+                ordered = self._run_procurement(cards)
+                return cards._mark_ordered(origin, quantity, events, rows=ordered)
         except (UserError, ValidationError) as error:
             message = error.name
             _logger.info('kanban loop %s: order not created: %s', self.name, message)
@@ -94,12 +94,15 @@ class JitKanbanLoop(models.Model):
         return {}
 
     def _run_procurement(self, cards):
-        """Odoo's procurement makes the order; its hooks link the cards."""
+        """Odoo's procurement makes the order; its hooks link the cards.
+        Returns the card rows the document's creation moved to ordered
+        (none for a transfer: its cards are marked once its picking exists)."""
         product = self.product_id
         quantity = engine.order_quantity(len(cards), self.container_qty)
+        values = self._procurement_values(cards)
         self.env['procurement.group'].sudo().run(
-            product, quantity, product.uom_id, self.location_id, self.name, self.name,
-            self._procurement_values(cards))
+            product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
+        return values['jit_kanban_ordered'] or None
 
     def _procurement_values(self, cards):
         warehouse = self.warehouse_id or self.location_id._kanban_warehouse()
@@ -111,6 +114,7 @@ class JitKanbanLoop(models.Model):
                 fields.Datetime.from_string(fields.Datetime.now()) + timedelta(days=self.lead_time_days)),
             'jit_kanban_loop': self,
             'jit_kanban_cards': cards,
+            'jit_kanban_ordered': [],  # filled by the document's creation (order mixin)
         }
         if self.replenish_method == 'manufacture' and self.bom_id:
             values['bom_id'] = self.bom_id

@@ -1,6 +1,11 @@
 from odoo import api, fields, models
 
 from .. import engine
+from . import kanban_sql
+
+# the document values key carrying the procurement values of the cards to
+# link (set by the procurement hooks, taken out by create / write)
+LINK = 'jit_kanban_link'
 
 # the document each replenishment method makes; everything else about a
 # kind of order is asked of that document's class
@@ -24,6 +29,8 @@ class JitKanbanOrderMixin(models.AbstractModel):
     _jit_kanban_card_column = None
     _jit_kanban_shown_model = None
     _jit_kanban_name_query = None
+    # is the order people open named when the document is created?
+    _jit_kanban_named_at_creation = True
 
     jit_kanban_loop_id = fields.Many2one('jit.kanban.loop', 'Kanban Loop', index=True,
                                          readonly=True, copy=False)
@@ -38,8 +45,46 @@ class JitKanbanOrderMixin(models.AbstractModel):
             return {}
         vals = {'jit_kanban_loop_id': loop.id}
         if cards:
-            vals['jit_kanban_card_ids'] = [(4, card_id) for card_id in cards.ids]
+            vals[LINK] = values
         return vals
+
+    @api.model
+    def create(self, vals):
+        link = vals.get(LINK)
+        record = super(JitKanbanOrderMixin, self).create(
+            {key: value for key, value in vals.items() if key != LINK})
+        if link:
+            record._jit_kanban_link(link)
+        return record
+
+    @api.multi
+    def write(self, vals):
+        link = vals.get(LINK)
+        result = super(JitKanbanOrderMixin, self).write(
+            {key: value for key, value in vals.items() if key != LINK})
+        if link:
+            self._jit_kanban_link(link)
+        return result
+
+    def _jit_kanban_link(self, values):
+        """Point the cards of the procurement ``values`` at this document, in
+        one statement.  A document with its name from its creation (MO,
+        purchase order) moves them to ordered in that same statement and
+        hands their rows back in ``values['jit_kanban_ordered']``; a
+        transfer's picking comes later, so its cards are marked after."""
+        self.ensure_one()
+        cards = values['jit_kanban_cards']
+        column = self._jit_kanban_card_column
+        cr, uid = self.env.cr, self.env.uid
+        if self._jit_kanban_named_at_creation:
+            values['jit_kanban_ordered'].extend(kanban_sql.set_state_named(
+                cr, uid, cards.ids, 'ordered', self.env['jit.kanban.orders']._name_queries(),
+                ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False,
+                **{column: self.id}))
+        else:
+            kanban_sql.link_cards(cr, uid, cards.ids, column, self.id)
+        cards.invalidate_cache(ids=cards.ids)
+        self.invalidate_cache(['jit_kanban_card_ids'], self.ids)
 
     def _jit_kanban_shown(self):
         """The record people open for this order (MO, purchase order, picking)."""
