@@ -34,19 +34,8 @@ def flat_rows(results, grown):
     for key in grown + ['location_counts', 'fixed_board', 'loop_history']:
         per_loop = key in grown
         for result in results:
-            read = result[key]
-            scale = result['size'] / float(first['size']) if per_loop else 1.0
-            base = first[key]['median_ms'] * scale
-            rows.append({'name': key if key != 'later' else 'simulation/shortage',
-                         'size': result['size'], 'n': read['samples'],
-                         'median_ms': read['median_ms'],
-                         'p95_ms': measure.percentile(read['times_ms'], 0.95),
-                         'baseline': ('%d loops, scaled linearly' if per_loop else
-                                      'same read at %d loops') % first['size'],
-                         'baseline_median_ms': base,
-                         'ratio': read['median_ms'] / base if base else None,
-                         'queries': read['queries'],
-                         'moves_in_db': result['rows']['stock_move']})
+            rows.append(_grown_row(key if key != 'later' else 'simulation/shortage',
+                                   first, result, key, per_loop))
     return rows + planning_rows(results)
 
 
@@ -73,19 +62,22 @@ def planning_rows(results):
         if key not in first:
             continue
         for result in results:
-            read = result[key]
-            scale = result['size'] / float(first['size']) if scaled else 1.0
-            base = first[key]['median_ms'] * scale
-            rows.append({'name': name, 'size': result['size'], 'n': read['samples'],
-                         'median_ms': read['median_ms'],
-                         'p95_ms': measure.percentile(read['times_ms'], 0.95),
-                         'baseline': ('%d loops, scaled linearly' if scaled else
-                                      'same read at %d loops') % first['size'],
-                         'baseline_median_ms': base,
-                         'ratio': read['median_ms'] / base if base else None,
-                         'queries': read['queries'], 'rows': read['rows'],
-                         'moves_in_db': result['rows']['stock_move']})
+            rows.append(dict(_grown_row(name, first, result, key, scaled),
+                             rows=result[key]['rows']))
     return rows
+
+
+def _grown_row(name, first, result, key, scaled):
+    """A read of the growing supermarket at one size, against the smallest
+    size (scaled linearly when the read's work is per loop)."""
+    read = result[key]
+    base = first[key]['median_ms'] * (result['size'] / float(first['size']) if scaled else 1.0)
+    return {'name': name, 'size': result['size'], 'n': read['samples'],
+            'median_ms': read['median_ms'], 'p95_ms': measure.percentile(read['times_ms'], 0.95),
+            'baseline': ('%d loops, scaled linearly' if scaled else
+                         'same read at %d loops') % first['size'],
+            'baseline_median_ms': base, 'ratio': read['median_ms'] / base if base else None,
+            'queries': read['queries'], 'moves_in_db': result['rows']['stock_move']}
 
 
 def print_table(rows, environment):

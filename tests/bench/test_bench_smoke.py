@@ -13,7 +13,8 @@ ROW_KEYS = {'name', 'size', 'n', 'median_ms', 'p95_ms', 'baseline', 'baseline_me
             'ratio', 'queries'}
 
 
-def test_bench_boards_write_the_summary_rows(request, tmp_path):
+def run_bench(request, tmp_path, *options):
+    """bench.run on the test database with ``options``: (its output, its rows)."""
     config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
     database = request.config.getoption('--odoo-database')
     if not (config and database):
@@ -21,11 +22,15 @@ def test_bench_boards_write_the_summary_rows(request, tmp_path):
     out = str(tmp_path / 'latest.json')
     result = subprocess.run(
         [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run', '--config', config,
-         '--db', database, '--parts', 'boards', '--board-sizes', '40,80', '--board-reps', '1',
-         '--out', out], cwd=REPO_ROOT, timeout=120, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, universal_newlines=True)
+         '--db', database] + list(options) + ['--out', out], cwd=REPO_ROOT, timeout=120,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     assert result.returncode == 0, result.stdout[-3000:]
-    rows = json.load(open(out))
+    return result.stdout, json.load(open(out))
+
+
+def test_bench_boards_write_the_summary_rows(request, tmp_path):
+    output, rows = run_bench(request, tmp_path, '--parts', 'boards', '--board-sizes', '40,80',
+                             '--board-reps', '1')
     assert {row['name'] for row in rows} == {'cards board, first page',
                                              'supermarket board, first page'}
     for row in rows:
@@ -33,31 +38,21 @@ def test_bench_boards_write_the_summary_rows(request, tmp_path):
         assert row['queries'] > 0 and row['median_ms'] > 0
     first = [row for row in rows if row['size'] == 40]
     assert all(row['ratio'] == 1.0 for row in first)  # the smallest size is the baseline
-    assert 'Summary' in result.stdout and 'cards board, first page' in result.stdout
+    assert 'Summary' in output and 'cards board, first page' in output
 
 
 def test_bench_flatness_writes_the_planning_rows(request, tmp_path):
     """The year-long sizing run and the shortage page are rows of the one
     table, at every size, with their targets printed."""
-    config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
-    database = request.config.getoption('--odoo-database')
-    if not (config and database):
-        pytest.fail('run through `jit-kanban test` (JIT_KANBAN_ODOO_CONFIG and --odoo-database)')
-    out = str(tmp_path / 'latest.json')
-    result = subprocess.run(
-        [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run', '--config', config,
-         '--db', database, '--parts', 'flat', '--sizes', '2,4', '--moves-per-loop', '20',
-         '--events-per-loop', '8', '--board-reps', '1', '--run-reps', '1', '--scale-reps', '0',
-         '--out', out], cwd=REPO_ROOT, timeout=120, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, universal_newlines=True)
-    assert result.returncode == 0, result.stdout[-3000:]
-    rows = [row for row in json.load(open(out))
-            if row['name'] in ('sizing run, 365 days', 'shortage, first page')]
+    output, rows = run_bench(request, tmp_path, '--parts', 'flat', '--sizes', '2,4',
+                             '--moves-per-loop', '20', '--events-per-loop', '8',
+                             '--board-reps', '1', '--run-reps', '1', '--scale-reps', '0')
+    rows = [row for row in rows if row['name'] in ('sizing run, 365 days', 'shortage, first page')]
     assert sorted((row['name'], row['size']) for row in rows) == [
         ('shortage, first page', 2), ('shortage, first page', 4),
         ('sizing run, 365 days', 2), ('sizing run, 365 days', 4)]
     for row in rows:
         assert ROW_KEYS <= set(row), row
         assert row['queries'] > 0 and row['median_ms'] > 0
-    assert 'Planning at scale' in result.stdout
-    assert 'ok (<= 10000 ms)' in result.stdout or 'OVER 10000 ms' in result.stdout
+    assert 'Planning at scale' in output
+    assert 'ok (<= 10000 ms)' in output or 'OVER 10000 ms' in output
