@@ -16,6 +16,20 @@ DOCUMENT_MODELS = {
 }
 
 
+def _take_link(vals):
+    """(the values without LINK, the procurement values to link from).
+    Only the procurement hooks can pass cards (a recordset: no RPC client
+    can send one); anything else under LINK is dropped."""
+    if LINK not in vals:
+        return vals, None
+    link = vals[LINK]
+    cards = link.get('jit_kanban_cards') if isinstance(link, dict) else None
+    if not (isinstance(cards, models.BaseModel) and cards._name == 'jit.kanban.card'
+            and isinstance(link.get('jit_kanban_ordered'), list)):
+        link = None
+    return {key: value for key, value in vals.items() if key != LINK}, link
+
+
 class JitKanbanOrderMixin(models.AbstractModel):
     """A replenishment document (MO, purchase line, transfer group): the
     loop and cards it was made for, how much it delivered, whether it has
@@ -50,18 +64,16 @@ class JitKanbanOrderMixin(models.AbstractModel):
 
     @api.model
     def create(self, vals):
-        link = vals.get(LINK)
-        record = super(JitKanbanOrderMixin, self).create(
-            {key: value for key, value in vals.items() if key != LINK})
+        vals, link = _take_link(vals)
+        record = super(JitKanbanOrderMixin, self).create(vals)
         if link:
             record._jit_kanban_link(link)
         return record
 
     @api.multi
     def write(self, vals):
-        link = vals.get(LINK)
-        result = super(JitKanbanOrderMixin, self).write(
-            {key: value for key, value in vals.items() if key != LINK})
+        vals, link = _take_link(vals)
+        result = super(JitKanbanOrderMixin, self).write(vals)
         if link:
             self._jit_kanban_link(link)
         return result

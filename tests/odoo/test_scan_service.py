@@ -126,6 +126,18 @@ class TestScanService(KanbanCase):
         self.assertEqual(loop.card_ids[1].state, 'ordered')
         self.assertLessEqual(extra, 7)
 
+    def test_a_client_cannot_link_cards_through_an_orders_values(self):
+        """The link key is the procurement hooks' alone: an MO created over
+        RPC with card ids under it leaves the cards as they were."""
+        loop = self.make_loop('manufacture')
+        card = loop.card_ids[0]
+        production = self.env['mrp.production'].create({
+            'product_id': loop.product_id.id, 'product_qty': 1,
+            'product_uom_id': loop.product_id.uom_id.id, 'bom_id': loop.bom_id.id,
+            'jit_kanban_link': {'jit_kanban_cards': [card.id], 'jit_kanban_ordered': []}})
+        production.write({'jit_kanban_link': {'jit_kanban_cards': card.ids}})
+        self.assertEqual((card.state, card.production_id), ('full', self.env['mrp.production']))
+
     def test_a_failed_order_is_flagged_and_retried(self):
         loop = self.make_loop('buy', vendor_id=self.env['res.partner'].create(
             {'name': 'No price', 'supplier': True}).id)
