@@ -8,8 +8,9 @@
 2. Flatness: the supermarket board, sizing, KPIs, the location counts and a
    loop's history as loops, cards, events and stock moves grow.
 
-Nothing is committed: the factory is built inside transactions that are
-rolled back, every sample runs in a savepoint rolled back too.  Ratios,
+Every sample runs in a savepoint that is rolled back, inside transactions
+rolled back too; only the loops a part scans (signal, HTTP) are committed
+first, as a factory's are, and archived at the end.  Ratios,
 never absolute times, are the targets (see bench/README.md).
 """
 import argparse

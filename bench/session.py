@@ -1,5 +1,7 @@
 """Odoo on the benchmark database, adapted for Python 3.11: transactions
-that are always rolled back, and savepoints inside them."""
+that are always rolled back, and savepoints inside them; the few parts
+that commit their data (a factory's loops exist before anyone scans) do it
+through ``committed`` and archive it with ``retire``."""
 import contextlib
 import itertools
 import warnings
@@ -8,8 +10,9 @@ _savepoints = itertools.count()
 
 
 class OdooSession:
-    """The registry of one database.  Nothing is ever committed: every
-    ``transaction()`` is rolled back, every ``rolled_back()`` block too."""
+    """The registry of one database.  Every ``transaction()`` is rolled
+    back, every ``rolled_back()`` block too; only ``committed()`` commits,
+    and never on a test database."""
 
     def __init__(self, config, dbname):
         warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
@@ -33,6 +36,38 @@ class OdooSession:
             finally:
                 cr.rollback()
                 cr.close()
+
+    @contextlib.contextmanager
+    def committed(self, what):
+        """A superuser environment whose work is committed at the end (``what``
+        names it in the refusal on a test database, which tests roll back)."""
+        if self.dbname.startswith('jit_kanban_test'):
+            raise SystemExit('%s commits its data: not on a test database (%s)' % (
+                what, self.dbname))
+        odoo = self.odoo
+        with odoo.api.Environment.manage():
+            cr = self.registry.cursor()
+            try:
+                yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                cr.commit()
+            finally:
+                cr.close()
+
+    def retire(self, loop_ids):
+        """Committed: these loops and their cards archived (their orders
+        stay), so the next runs' boards and cron do not carry them."""
+        if not loop_ids:
+            return
+        cr = self.registry.cursor()
+        try:
+            cr.execute('UPDATE jit_kanban_card SET active = false WHERE loop_id IN %s',
+                       (tuple(loop_ids),))
+            cr.execute("""UPDATE jit_kanban_loop SET active = false, state = 'draft', full_count = 0,
+                                 empty_count = 0, ordered_count = 0, blocked_count = 0
+                           WHERE id IN %s""", (tuple(loop_ids),))
+            cr.commit()
+        finally:
+            cr.close()
 
     def vacuum(self):
         """Clear what earlier rolled-back transactions left behind (dead rows

@@ -57,28 +57,45 @@ class JitKanbanCardScan(models.Model):
                 return replay
         if scan.reason:
             return self._reject(scan.reason, request, scan.stored_barcode)
-        card = self._find_card(scan.barcode)
-        if not card:
+        locked = self._lock(self._find_card_sql(scan.barcode))
+        if not locked:
             reason = Reason('unknown_barcode', 'unknown card barcode "%(barcode)s"',
                             barcode=scan.barcode)
             return self._reject(reason, request, scan.barcode)
-        return card._signal(channel, scan.supermarket_id, request)
+        return self.browse(locked[6]['id'])._signal(channel, scan.supermarket_id, request, locked)
+
+    def _find_card_sql(self, barcode):
+        """What ``search([('barcode', '=', barcode)], limit=1)`` runs as the
+        caller, access rights and record rules included, retired cards too (a
+        scan of a retired card is answered as such): (SQL, params).  The scan
+        runs it inside the statement that locks the card."""
+        self.check_access_rights('read')
+        query = self._where_calc([('barcode', '=', barcode)], active_test=False)
+        self._apply_ir_rules(query, 'read')
+        from_clause, where, params = query.get_sql()
+        return ('SELECT "%s".id FROM %s WHERE %s LIMIT 1' % (
+            self._table, from_clause, where or 'TRUE'), params)
 
     def _find_card(self, barcode):
-        """The card of this barcode, retired ones too (a scan of a retired
-        card is answered as such), in the caller's own context: an archived
-        procurement rule, route or BoM stays out of the order it makes."""
-        found = self.with_context(active_test=False).search([('barcode', '=', barcode)], limit=1)
-        return self.browse(found.ids)
+        """The card of this barcode the caller may see, if any."""
+        self.env.cr.execute(*self._find_card_sql(barcode))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
-    def _signal(self, origin, station_location_id=None, request=None):
-        """Lock, decide (engine), empty the card, replenish, answer."""
+    def _lock(self, card):
+        """kanban_sql.lock_card_and_loop of ``card`` (an id or a search's
+        SQL), the loop's own columns read for the ORM's cache."""
+        return kanban_sql.lock_card_and_loop(
+            self.env.cr, card, self.env['jit.kanban.loop']._jit_kanban_row_columns())
+
+    def _signal(self, origin, station_location_id=None, request=None, locked=None):
+        """Lock (unless the scan's search did: ``locked``), decide (engine),
+        empty the card, replenish, answer."""
         self.ensure_one()
         request = dict(request or {}, origin=origin)
         cr, uid = self.env.cr, self.env.uid
         Loop = self.env['jit.kanban.loop'].sudo()
         loop_id, loop_state, loop_active, lock_reason, active, location_id, facts, loop_row = \
-            kanban_sql.lock_card_and_loop(cr, self.id, Loop._jit_kanban_row_columns())
+            locked or self._lock(self.id)
         state = facts['state']
         decision = engine.decide_signal(
             state, loop_state if loop_active else 'archived', active, lock_reason,

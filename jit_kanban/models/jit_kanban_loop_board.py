@@ -31,7 +31,7 @@ class JitKanbanLoop(models.Model):
         tools.create_index(self._cr, 'jit_kanban_loop_board_order_index', self._table,
                            ['urgency_rank', 'empty_count DESC', 'name'])
 
-    def _refresh_board(self, cards_changed=True):
+    def _refresh_board(self, cards_changed=True, notify=True):
         """Recount the cards of these loops (one query) and store the board
         figures and urgency (one query); the loop row is written either way,
         which is what makes concurrent card changes serialize (lock_loops)."""
@@ -67,7 +67,8 @@ class JitKanbanLoop(models.Model):
                                'urgency', 'urgency_rank'], self.ids)
         if turned_red:
             self.browse(turned_red)._alert_red()
-        self._notify_board()
+        if notify:
+            self._notify_board()
 
     def _shift_board(self, full=0, empty=0, ordered=0, events=(), user_id=None):
         """A scan's change to the board counts, without a recount, and its
@@ -76,15 +77,15 @@ class JitKanbanLoop(models.Model):
         when it changes."""
         self.ensure_one()
         counts, event_ids = kanban_sql.shift_board(self.env.cr, self.id, full, empty, ordered,
-                                                   user_id or self.env.uid, events)
+                                                   user_id or self.env.uid, events,
+                                                   notice=self._board_notice())
+        self._notify_board(stored=True)
         self.invalidate_cache(['full_count', 'empty_count', 'ordered_count'], self.ids)
         if events:
             self.env['jit.kanban.event']._inserted(event_ids)
         level = engine.urgency(counts[0], sum(counts[:3]))
         if level != counts[3]:
-            self._refresh_board()
-        else:
-            self._notify_board()
+            self._refresh_board(notify=False)
         return event_ids
 
     @api.model

@@ -1,4 +1,8 @@
+import random
+
+import odoo
 from odoo import fields, models
+from odoo.addons.bus.models.bus import json_dump
 
 from .. import engine
 
@@ -36,9 +40,28 @@ class JitKanbanLoop(models.Model):
             loop.is_late = engine.shortage.is_late(hours, loop.lead_time_days)
             loop.oldest_wait_label = _age_label(hours)
 
-    def _notify_board(self):
-        """Tell open boards that cards changed (sent when the transaction commits)."""
-        self.env['bus.bus'].sudo().sendone(BOARD_CHANNEL, {'kind': 'board'})
+    def _board_notice(self):
+        """(channel, message) of the boards' notification, as bus.bus stores them."""
+        return json_dump(BOARD_CHANNEL), json_dump({'kind': 'board'})
+
+    def _notify_board(self, stored=False):
+        """Tell open boards that cards changed (sent when the transaction
+        commits).  ``stored``: the scan's own statement inserted the bus row
+        (kanban_sql.shift_board), which saves a scan the ORM's create of
+        it; what bus.bus.sendmany does after its create is left: the
+        occasional clean-up of old rows and the wake-up of the long-polling
+        listeners once the row is committed."""
+        if not stored:
+            self.env['bus.bus'].sudo().sendone(BOARD_CHANNEL, {'kind': 'board'})
+            return
+        if random.random() < 0.01:
+            self.env['bus.bus'].sudo().gc()
+        channels = json_dump([BOARD_CHANNEL])
+
+        def wake_listeners():
+            with odoo.sql_db.db_connect('postgres').cursor() as cr:
+                cr.execute('notify imbus, %s', (channels,))
+        self.env.cr.after('commit', wake_listeners)
 
 
 def _age_label(hours):

@@ -180,3 +180,36 @@ def test_admin_runs_manager_actions(clients, trust_factory, db_env):
         assert env['mail.tracking.value'].search_count([
             ('mail_message_id.res_id', '=', loop_id), ('mail_message_id.model', '=', 'jit.kanban.loop'),
             ('new_value_char', '=', 'Locked')]) == 1
+
+
+def test_a_scan_wakes_the_live_boards_once_committed(clients, trust_factory, db_env):
+    """The scan writes the boards' bus row in its own statement: the row is
+    committed and the long-polling listeners are woken, as Odoo's bus does."""
+    import select
+    import odoo
+    barcode = trust_factory['cards']['other_supermarket'][0]
+    # Odoo's bus listens on the 'postgres' database (see bus.bus.sendmany)
+    listener = odoo.sql_db.db_connect('postgres').cursor()
+    try:
+        listener.autocommit(True)
+        listener.execute('LISTEN imbus')
+        with db_env() as env:
+            rows_before = env['bus.bus'].search_count([('channel', '=', '"jit_kanban_board"')])
+        answer = clients['operator'].call('jit.kanban.card', 'signal_barcode', barcode)['result']
+        assert answer['result'] == 'accepted', answer
+        connection, payloads = listener._cnx, []
+        for _attempt in range(20):
+            if select.select([connection], [], [], 0.5)[0]:
+                connection.poll()
+                payloads += [json.loads(note.payload) for note in connection.notifies]
+                del connection.notifies[:]
+            if ['jit_kanban_board'] in payloads:
+                break
+        assert ['jit_kanban_board'] in payloads, payloads
+        with db_env() as env:
+            rows = env['bus.bus'].search([('channel', '=', '"jit_kanban_board"')],
+                                         order='id desc', limit=1)
+            assert env['bus.bus'].search_count([('channel', '=', '"jit_kanban_board"')]) > rows_before
+            assert json.loads(rows.message) == {'kind': 'board'}
+    finally:
+        listener.close()
