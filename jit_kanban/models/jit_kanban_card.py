@@ -137,16 +137,17 @@ class JitKanbanCard(models.Model):
     # ------------------------------------------------------------------
     # transitions driven by orders
     # ------------------------------------------------------------------
-    def _mark_ordered(self, origin, quantity, events=None, rows=None):
+    def _mark_ordered(self, origin, quantity, events=None, rows=None, method=None):
         """These cards have their order now (the procurement hooks linked
         it; ``rows``: when the document's creation also moved them to
-        ordered).  Returns {card id: (model, id, name)}; cards the
-        procurement left unlinked are not ordered (UserError: the signal is
-        kept)."""
+        ordered; ``method``: their loop's, naming its kind of document
+        only).  Returns {card id: (model, id, name)}; cards the procurement
+        left unlinked are not ordered (UserError: the signal is kept)."""
         if rows is None:
+            Orders = self.env['jit.kanban.orders']
             rows = kanban_sql.set_state_named(
                 self.env.cr, self.env.uid, self.ids, 'ordered',
-                self.env['jit.kanban.orders']._name_queries(),
+                Orders._name_queries(method and [Orders._document_model(method)._name]),
                 ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False)
             self.invalidate_cache(ids=self.ids)
         refs = {row['id']: row['order'] for row in rows if row['order']}

@@ -90,7 +90,8 @@ class JitKanbanOrderMixin(models.AbstractModel):
         cr, uid = self.env.cr, self.env.uid
         if self._jit_kanban_named_at_creation:
             values['jit_kanban_ordered'].extend(kanban_sql.set_state_named(
-                cr, uid, cards.ids, 'ordered', self.env['jit.kanban.orders']._name_queries(),
+                cr, uid, cards.ids, 'ordered',
+                self.env['jit.kanban.orders']._name_queries([self._name]),
                 ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False,
                 **{column: self.id}))
         else:
@@ -154,11 +155,14 @@ class JitKanbanOrders(models.AbstractModel):
         return self.env[DOCUMENT_MODELS[method]]
 
     @api.model
-    def _name_queries(self):
-        """{card column: (shown model, naming SQL)} for kanban_sql.order_refs."""
+    def _name_queries(self, documents=None):
+        """{card column: (shown model, naming SQL)} for kanban_sql.order_refs,
+        of every kind of document or of the ``documents`` models only (a
+        statement naming the orders of one loop need not plan the others'
+        look-ups)."""
         return {Model._jit_kanban_card_column: (Model._jit_kanban_shown_model,
                                                 Model._jit_kanban_name_query)
-                for Model in (self.env[name] for name in DOCUMENT_MODELS.values())}
+                for Model in (self.env[name] for name in documents or DOCUMENT_MODELS.values())}
 
     @api.model
     def _linked_document(self, card):
