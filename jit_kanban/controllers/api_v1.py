@@ -22,6 +22,7 @@ from odoo import SUPERUSER_ID, _, api, http
 from odoo.http import request
 
 from ..models import access
+from ..models.ir_http_outage import RETRY_AFTER_SECONDS
 
 _logger = logging.getLogger(__name__)
 
@@ -74,6 +75,12 @@ def error_response(status, message, headers=None):
                                             'message': message}}, headers)
 
 
+def unavailable_response(message):
+    """503 with Retry-After, as the web client's outage answer: a handheld
+    keeps its scan and sends it again with the same idempotency key."""
+    return error_response(503, message, [('Retry-After', str(RETRY_AFTER_SECONDS))])
+
+
 def _is_device_path(httprequest):
     return httprequest.path.startswith(PREFIX)
 
@@ -97,7 +104,7 @@ class DeviceRequest(http.HttpRequest):
                        and not self.httprequest.environ.get(DB_UNREACHABLE))
             if unknown:
                 return error_response(404, 'This server serves no such database.')
-            return error_response(503, 'The database is unavailable: try again.')
+            return unavailable_response('The database is unavailable: try again.')
         status = getattr(exception, 'code', None)
         if status in STATUS_WORDS and status < 500:
             return error_response(status, _('No such endpoint in the device API.')
@@ -222,8 +229,8 @@ def _serve(methods, work, with_body=False):
     except (psycopg2.OperationalError, psycopg2.InterfaceError) as error:
         request._failed = error
         _logger.warning('device API %s: database unavailable: %s', httprequest.path, error)
-        return error_response(503, _('The server is busy or its database is unavailable: '
-                                     'try again.'))
+        return unavailable_response(_('The server is busy or its database is unavailable: '
+                                      'try again.'))
     except Exception as error:  # noqa: BLE001 - logged; the client gets a short answer
         request._failed = error
         _logger.exception('device API %s failed', httprequest.path)

@@ -137,18 +137,22 @@ class JitKanbanCard(models.Model):
     # ------------------------------------------------------------------
     # transitions driven by orders
     # ------------------------------------------------------------------
-    def _mark_ordered(self, origin, quantity, events=None, rows=None, method=None):
+    def _mark_ordered(self, origin, quantity, events=None, rows=None, method=None,
+                      document=None):
         """These cards have their order now (the procurement hooks linked
         it; ``rows``: when the document's creation also moved them to
-        ordered; ``method``: their loop's, naming its kind of document
-        only).  Returns {card id: (model, id, name)}; cards the procurement
-        left unlinked are not ordered (UserError: the signal is kept)."""
+        ordered; ``document``: linked here, e.g. a transfer's group;
+        ``method``: their loop's, naming its kind of document only).
+        Returns {card id: (model, id, name)}; cards the procurement left
+        unlinked or unnamed are not ordered (UserError: the signal is kept)."""
         if rows is None:
             Orders = self.env['jit.kanban.orders']
+            link = {document._jit_kanban_card_column: document.id} if document else {}
             rows = kanban_sql.set_state_named(
                 self.env.cr, self.env.uid, self.ids, 'ordered',
                 Orders._name_queries(method and [Orders._document_model(method)._name]),
-                ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False)
+                ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False,
+                **link)
             self.invalidate_cache(ids=self.ids)
         refs = {row['id']: row['order'] for row in rows if row['order']}
         if len(refs) != len(self) or len(rows) != len(self):

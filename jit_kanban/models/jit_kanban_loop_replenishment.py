@@ -77,9 +77,9 @@ class JitKanbanLoop(models.Model):
         quantity, method = self.container_qty, self.replenish_method
         try:
             with self.env.cr.savepoint():
-                ordered = self._run_procurement(cards)
+                ordered, group = self._run_procurement(cards)
                 return cards._mark_ordered(origin, quantity, events, rows=ordered,
-                                           method=method)
+                                           method=method, document=group)
         except (UserError, ValidationError) as error:
             message = error.name
             _logger.info('kanban loop %s: order not created: %s', self.name, message)
@@ -97,14 +97,15 @@ class JitKanbanLoop(models.Model):
 
     def _run_procurement(self, cards):
         """Odoo's procurement makes the order; its hooks link the cards.
-        Returns the card rows the document's creation moved to ordered
-        (none for a transfer: its cards are marked once its picking exists)."""
+        Returns (the card rows the document's creation moved to ordered, or
+        None; a transfer's procurement group, made here, whose cards are
+        linked and marked in one statement once its picking exists)."""
         product = self.product_id
         quantity = engine.order_quantity(len(cards), self.container_qty)
         values = self._procurement_values(cards)
         self.env['procurement.group'].sudo().run(
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
-        return values['jit_kanban_ordered'] or None
+        return values['jit_kanban_ordered'] or None, values.get('group_id')
 
     def _procurement_values(self, cards):
         warehouse = self.warehouse_id or self.location_id._kanban_warehouse()
@@ -121,9 +122,8 @@ class JitKanbanLoop(models.Model):
         if self.replenish_method == 'manufacture' and self.bom_id:
             values['bom_id'] = self.bom_id
         if self.replenish_method == 'transfer':
-            Group = self.env['procurement.group'].sudo()
-            values['group_id'] = Group.create(dict(
-                Group._jit_kanban_link_vals(values), name=self.name, move_type='direct'))
+            values['group_id'] = self.env['procurement.group'].sudo().create({
+                'jit_kanban_loop_id': self.id, 'name': self.name, 'move_type': 'direct'})
         return values
 
     @api.model

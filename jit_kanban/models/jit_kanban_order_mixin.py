@@ -43,8 +43,6 @@ class JitKanbanOrderMixin(models.AbstractModel):
     _jit_kanban_card_column = None
     _jit_kanban_shown_model = None
     _jit_kanban_name_query = None
-    # is the order people open named when the document is created?
-    _jit_kanban_named_at_creation = True
 
     jit_kanban_loop_id = fields.Many2one('jit.kanban.loop', 'Kanban Loop', index=True,
                                          readonly=True, copy=False)
@@ -79,23 +77,19 @@ class JitKanbanOrderMixin(models.AbstractModel):
         return result
 
     def _jit_kanban_link(self, values):
-        """Point the cards of the procurement ``values`` at this document, in
-        one statement.  A document with its name from its creation (MO,
-        purchase order) moves them to ordered in that same statement and
-        hands their rows back in ``values['jit_kanban_ordered']``; a
-        transfer's picking comes later, so its cards are marked after."""
+        """Point the cards of the procurement ``values`` at this document
+        (an MO or purchase line: named from its creation) and move them to
+        ordered, in one statement; their rows go back to the scan in
+        ``values['jit_kanban_ordered']``.  (A transfer's group is made by
+        the loop itself; its cards are linked once its picking exists:
+        card._mark_ordered.)"""
         self.ensure_one()
         cards = values['jit_kanban_cards']
-        column = self._jit_kanban_card_column
-        cr, uid = self.env.cr, self.env.uid
-        if self._jit_kanban_named_at_creation:
-            values['jit_kanban_ordered'].extend(kanban_sql.set_state_named(
-                cr, uid, cards.ids, 'ordered',
-                self.env['jit.kanban.orders']._name_queries([self._name]),
-                ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False,
-                **{column: self.id}))
-        else:
-            kanban_sql.link_cards(cr, uid, cards.ids, column, self.id)
+        values['jit_kanban_ordered'].extend(kanban_sql.set_state_named(
+            self.env.cr, self.env.uid, cards.ids, 'ordered',
+            self.env['jit.kanban.orders']._name_queries([self._name]),
+            ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False,
+            **{self._jit_kanban_card_column: self.id}))
         cards.invalidate_cache(ids=cards.ids)
         self.invalidate_cache(['jit_kanban_card_ids'], self.ids)
 

@@ -204,15 +204,6 @@ def set_state_named(cr, uid, card_ids, state, name_queries, **columns):
     return rows
 
 
-def link_cards(cr, uid, card_ids, column, document_id):
-    """Point cards at their replenishment document (``column``: one of
-    ORDER_COLUMNS)."""
-    if column not in ORDER_COLUMNS:
-        raise ValueError('not an order column: %s' % column)
-    cr.execute('UPDATE jit_kanban_card SET %s = %%s, write_uid = %%s, write_date = %s '
-               'WHERE id IN %%s' % (column, NOW), (document_id, uid, tuple(card_ids)))
-
-
 def waiting_cards(cr, loop_id):
     """Empty cards of the loop, oldest signal first, and the number of its
     open orders."""

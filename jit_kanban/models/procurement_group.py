@@ -9,7 +9,6 @@ class ProcurementGroup(models.Model):
 
     _jit_kanban_card_column = 'transfer_group_id'
     _jit_kanban_shown_model = 'stock.picking'
-    _jit_kanban_named_at_creation = False  # its picking is made by the procurement
     # the group's open picking, else its latest one
     _jit_kanban_name_query = """
         SELECT DISTINCT ON (p.group_id) p.group_id, p.id, p.name FROM stock_picking p

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import urllib.error
+import uuid
 import urllib.request
 from http.cookiejar import CookieJar
 
@@ -132,6 +133,30 @@ class SessionClient(object):
             'model': 'jit.kanban.card', 'method': 'search_count', 'args': [[]], 'kwargs': {}})
 
 
+def device_token(database, login):
+    """A committed handheld of ``login`` and its bearer token."""
+    import odoo
+    with odoo.api.Environment.manage(), odoo.registry(database).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        user = env['res.users'].search([('login', '=', login)])
+        device = env['jit.kanban.device'].create({
+            'name': 'Outage handheld %s' % uuid.uuid4().hex[:6], 'user_id': user.id,
+            'company_id': user.company_id.id})
+        return device._issue_token()
+
+
+def device_scan(url, token, barcode, key):
+    """(status, headers, JSON body) of a handheld's scan: no browser, no session."""
+    body = json.dumps({'barcode': barcode, 'idempotency_key': key}).encode()
+    request = urllib.request.Request(url + '/jit_kanban/api/v1/scan', body, {
+        'Content-Type': 'application/json', 'Authorization': 'Bearer %s' % token})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, dict(response.headers), json.loads(response.read().decode())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read().decode())
+
+
 def test_database_outage_keeps_sessions_and_answers_503(start_own_server, page, page_errors,
                                                           request):
     database = request.config.getoption('--odoo-database')
@@ -141,8 +166,10 @@ def test_database_outage_keeps_sessions_and_answers_503(start_own_server, page, 
         '--db_host=127.0.0.1', '--db_port=%d' % forwarder.port])
     request.addfinalizer(stop)
     admin = JsonRpc(url, database, 'admin', 'admin')
-    card = full_cards(admin, 1)[0]
+    card, handheld_card = full_cards(admin, 2)
     request.addfinalizer(lambda: restore_card(url, database, admin, card['id']))
+    request.addfinalizer(lambda: restore_card(url, database, admin, handheld_card['id']))
+    token, key = device_token(database, 'operator'), uuid.uuid4().hex
 
     client = SessionClient(url)
     status, _headers, body = client.post_json('/web/session/authenticate', {
@@ -163,6 +190,11 @@ def test_database_outage_keeps_sessions_and_answers_503(start_own_server, page, 
         assert 'Traceback' not in body and 'psycopg2' not in body
         status, headers, body = client.get('/web')
         assert status == 503 and 'Traceback' not in body and 'unavailable' in body, (status, body)
+        # a handheld without a browser: the device API's own 503, retry later
+        status, headers, answer = device_scan(url, token, handheld_card['barcode'], key)
+        assert status == 503 and headers.get('Retry-After'), (status, headers, answer)
+        assert answer['error']['error'] == 'unavailable' and 'try again' in answer['error']['message']
+        assert 'Traceback' not in json.dumps(answer)
         # the station keeps the scan on the tablet, amber, no error dialog
         scan(page, card['barcode'])
         page.wait_for_selector(OUTBOX + '[data-count="1"]')
@@ -180,6 +212,12 @@ def test_database_outage_keeps_sessions_and_answers_503(start_own_server, page, 
             break
         time.sleep(0.5)
     assert status == 200 and json.loads(body).get('result') == cards_seen, (status, body)
+    # the handheld sends its scan again, same key: accepted once, nothing lost
+    status, _headers, answer = device_scan(url, token, handheld_card['barcode'], key)
+    assert status == 200 and answer['result'] == 'accepted', (status, answer)
+    status, _headers, again = device_scan(url, token, handheld_card['barcode'], key)
+    assert status == 200 and again['event_id'] == answer['event_id'], again
+    assert read_card(admin, handheld_card['id'])['state'] in ('ordered', 'empty')
     # and the station sends its scan by itself
     wait_result(page, 'accepted', card['barcode'])
     assert page.get_attribute(OUTBOX, 'data-count') == '0'
