@@ -86,9 +86,10 @@ class Factory:
 
     def baseline_values(self, loop):
         """What the brief calls the bare procurement: the same route, company,
-        warehouse and BoM, no kanban keys."""
+        warehouse, BoM and planned date (the loop's lead time from now), no
+        kanban keys."""
         values = {'route_ids': loop.route_id, 'company_id': loop.company_id,
-                  'warehouse_id': self.warehouse}
+                  'warehouse_id': self.warehouse, 'date_planned': loop._planned_date()}
         if loop.bom_id:
             values['bom_id'] = loop.bom_id
         return values

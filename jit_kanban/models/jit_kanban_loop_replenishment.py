@@ -107,14 +107,18 @@ class JitKanbanLoop(models.Model):
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
         return values['jit_kanban_ordered'] or None, values.get('group_id')
 
+    def _planned_date(self):
+        """When an order made now is due: now plus the loop's lead time."""
+        return fields.Datetime.to_string(
+            fields.Datetime.from_string(fields.Datetime.now()) + timedelta(days=self.lead_time_days))
+
     def _procurement_values(self, cards):
         warehouse = self.warehouse_id or self.location_id._kanban_warehouse()
         values = {
             'company_id': self.company_id,
             'warehouse_id': warehouse,
             'route_ids': self.route_id,
-            'date_planned': fields.Datetime.to_string(
-                fields.Datetime.from_string(fields.Datetime.now()) + timedelta(days=self.lead_time_days)),
+            'date_planned': self._planned_date(),
             'jit_kanban_loop': self,
             'jit_kanban_cards': cards,
             'jit_kanban_ordered': [],  # filled by the document's creation (order mixin)

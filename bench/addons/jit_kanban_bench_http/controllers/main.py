@@ -1,6 +1,6 @@
 """The HTTP load baseline: Odoo's bare procurement of what one card signal
 orders (same product, quantity, supermarket, route, company, warehouse,
-BoM), behind the same JSON route machinery as the scanners' signal route.
+BoM, planned date), behind the same JSON route machinery as the scanners' signal route.
 Loaded as a server-wide module by the benchmark's own servers only."""
 from odoo import http
 from odoo.http import request
@@ -17,7 +17,8 @@ class BenchProcurementController(http.Controller):
             return {'result': 'rejected', 'message': 'unknown card'}
         loop = card.sudo().loop_id
         values = {'route_ids': loop.route_id, 'company_id': loop.company_id,
-                  'warehouse_id': loop.warehouse_id or loop.location_id._kanban_warehouse()}
+                  'warehouse_id': loop.warehouse_id or loop.location_id._kanban_warehouse(),
+                  'date_planned': loop._planned_date()}
         if loop.bom_id:
             values['bom_id'] = loop.bom_id
         request.env['procurement.group'].sudo().run(
