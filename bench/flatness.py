@@ -187,7 +187,10 @@ READS = [
 ]
 
 
-def bench_flat(env, factory, setup, args):
+def bench_flat(env, factory, signal_loops, args):
+    """The growing supermarket's reads at each size; ``signal_loops``
+    ({method: committed loop id}, see signal_cost.commit_signal_loops) are
+    signalled at each size too (``--scale-reps``)."""
     growth = Growth(env, factory, args)
     t0 = time.time()
     growth.setup_fixed(10)
@@ -225,7 +228,8 @@ def bench_flat(env, factory, setup, args):
             row.update(bench_planning(env, growth, reps, args.run_reps, user))
         if args.scale_reps:
             row['signal'] = [summarize(m, collect_pairs(
-                env, SignalCase(env, factory, setup['loops'][m]), args.scale_reps, 1))
+                env, SignalCase(env, factory, env['jit.kanban.loop'].browse(signal_loops[m])),
+                args.scale_reps, 1))
                 for m in args.methods]
         rows.append(row)
     log('flatness set-up and measures: %.1fs' % (time.time() - t0))

@@ -31,8 +31,8 @@ from bench.flatness import bench_flat, flat_verdicts, print_flat_table
 from bench.planning_reads import print_planning
 from bench.measure import log
 from bench.session import OdooSession
-from bench.signal_cost import (METHODS, SIGNAL_TARGET, bench_signal, print_attribution,
-                               print_signal_table)
+from bench.signal_cost import (METHODS, SIGNAL_TARGET, bench_signal, commit_signal_loops,
+                               print_attribution, print_signal_table)
 
 PARTS = ('signal', 'flat', 'batch', 'boards', 'http')
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -112,21 +112,24 @@ def main(argv=None):
     args.skip_signal = args.skip_signal or 'signal' not in args.parts
     args.skip_flat = args.skip_flat or 'flat' not in args.parts
     rows = []
-    if not args.skip_signal:
-        signal, attribution = bench_signal(session, args)
-        report['signal'], report['attribution'] = signal, attribution
-        rows += summary.signal_rows(signal)
-        print_signal_table(signal)
-        print_attribution(attribution)
-    if not args.skip_flat:
-        session.vacuum()
-        with session.transaction() as env:
-            factory = Factory(env)
-            setup = factory.signal_setup()
-            flat, grown = bench_flat(env, factory, setup, args)
-        verdict = flat_verdicts(flat, grown)
-        report['flatness'], report['flatness_verdict'] = flat, verdict
-        rows += summary.flat_rows(flat, grown)
+    scans = not args.skip_signal or (not args.skip_flat and args.scale_reps)
+    signal_loops = commit_signal_loops(session) if scans else {}
+    try:
+        if not args.skip_signal:
+            signal, attribution = bench_signal(session, args, signal_loops)
+            report['signal'], report['attribution'] = signal, attribution
+            rows += summary.signal_rows(signal)
+            print_signal_table(signal)
+            print_attribution(attribution)
+        if not args.skip_flat:
+            session.vacuum()
+            with session.transaction() as env:
+                flat, grown = bench_flat(env, Factory(env), signal_loops, args)
+            verdict = flat_verdicts(flat, grown)
+            report['flatness'], report['flatness_verdict'] = flat, verdict
+            rows += summary.flat_rows(flat, grown)
+    finally:
+        session.retire(list(signal_loops.values()))
     if 'batch' in args.parts:
         log('batch: scheduled kanban cron vs Odoo scheduler at %s loops ...' % args.batch_sizes)
         report['batch'] = bench_batch(session, args)

@@ -232,26 +232,27 @@ def attribute_time(env, case, reps):
             'not_in_code': probe.missing}
 
 
-def bench_signal(session, args):
-    """The factory is committed first, as a real one is long before anyone
-    scans: cards and loops made in the measured transaction itself would
-    make PostgreSQL re-check every foreign key of each card and loop row a
-    scan updates (it does for rows the updating transaction inserted), a
-    cost no factory pays.  Its loops are archived at the end."""
-    with session.committed('the signal part') as env:
-        loop_ids = {method: loop.id for method, loop in Factory(env).signal_setup()['loops'].items()}
+def commit_signal_loops(session):
+    """{method: loop id} of the signal loops, committed first, as a real
+    factory's are long before anyone scans: cards and loops made in the
+    measured transaction itself would make PostgreSQL re-check every
+    foreign key of each card and loop row a scan updates (it does for rows
+    the updating transaction inserted), a cost no factory pays.  The caller
+    archives them (session.retire)."""
+    with session.committed('the signal measures') as env:
+        return {method: loop.id for method, loop in Factory(env).signal_setup()['loops'].items()}
+
+
+def bench_signal(session, args, loop_ids):
     results, attribution = [], {}
-    try:
-        for method in args.methods:
-            log('signal cost: %s (%d pairs in blocks of %d, warm-up %d per block) ...' % (
-                method, args.reps, args.block, args.warmup))
-            row, found = measure_signal(session, args, method, loop_ids[method], args.reps,
-                                        attribute=args.attribute)
-            results.append(row)
-            if found:
-                attribution[method] = found
-    finally:
-        session.retire(list(loop_ids.values()))
+    for method in args.methods:
+        log('signal cost: %s (%d pairs in blocks of %d, warm-up %d per block) ...' % (
+            method, args.reps, args.block, args.warmup))
+        row, found = measure_signal(session, args, method, loop_ids[method], args.reps,
+                                    attribute=args.attribute)
+        results.append(row)
+        if found:
+            attribution[method] = found
     return results, attribution
 
 
