@@ -134,6 +134,29 @@ class TestScanService(KanbanCase):
                 self.assertEqual(loop.card_ids[1].state, 'ordered')
                 self.assertLessEqual(extra, 5)
 
+    def test_a_scan_finds_only_the_cards_the_record_rules_show_the_scanner(self):
+        """The card is looked up with the SQL of the caller's own search: a
+        team rule through the card's loop (a join) hides the other line's
+        cards from the scan, which answers "unknown" and changes nothing."""
+        ours = self.make_loop('transfer')
+        theirs = self.make_loop('transfer', location_id=self.env['stock.location'].create({
+            'name': 'Other line', 'is_supermarket': True,
+            'location_id': self.supermarket.location_id.id}).id)
+        scanner = self.operator_user('line-one-scanner')
+        team = self.env['res.groups'].create({'name': 'Line one', 'users': [(4, scanner.id)]})
+        self.env['ir.rule'].create({
+            'name': 'line one cards', 'groups': [(4, team.id)],
+            'model_id': self.env['ir.model']._get('jit.kanban.card').id,
+            'domain_force': "[('loop_id.location_id', '=', %d)]" % ours.location_id.id})
+        Card = self.env['jit.kanban.card'].sudo(scanner)
+        hidden = Card.signal_barcode(theirs.card_ids[0].barcode)
+        self.assertEqual((hidden['result'], hidden['reason']), ('rejected', 'unknown_barcode'))
+        self.assertEqual(theirs.card_ids[0].state, 'full')
+        self.assertFalse(hidden['product_name'])
+        seen = Card.signal_barcode(ours.card_ids[0].barcode)
+        self.assertEqual(seen['result'], 'accepted')
+        self.assertEqual(ours.card_ids[0].state, 'ordered')
+
     def test_a_client_cannot_link_cards_through_an_orders_values(self):
         """The link key is the procurement hooks' alone: an MO created over
         RPC with card ids under it leaves the cards as they were."""
