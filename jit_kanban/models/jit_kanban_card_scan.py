@@ -62,7 +62,8 @@ class JitKanbanCardScan(models.Model):
             reason = Reason('unknown_barcode', 'unknown card barcode "%(barcode)s"',
                             barcode=scan.barcode)
             return self._reject(reason, request, scan.barcode)
-        return self.browse(locked[6]['id'])._signal(channel, scan.supermarket_id, request, locked)
+        return self.browse(locked.facts['id'])._signal(channel, scan.supermarket_id, request,
+                                                      locked)
 
     def _find_card_sql(self, barcode):
         """What ``search([('barcode', '=', barcode)], limit=1)`` runs as the

@@ -79,7 +79,7 @@ class JitKanbanLoop(models.Model):
         counts, event_ids = kanban_sql.shift_board(self.env.cr, self.id, full, empty, ordered,
                                                    user_id or self.env.uid, events,
                                                    notice=self._board_notice())
-        self._notify_board(stored=True)
+        self._board_notice_stored()
         self.invalidate_cache(['full_count', 'empty_count', 'ordered_count'], self.ids)
         if events:
             self.env['jit.kanban.event']._inserted(event_ids)

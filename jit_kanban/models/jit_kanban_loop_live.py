@@ -44,16 +44,16 @@ class JitKanbanLoop(models.Model):
         """(channel, message) of the boards' notification, as bus.bus stores them."""
         return json_dump(BOARD_CHANNEL), json_dump({'kind': 'board'})
 
-    def _notify_board(self, stored=False):
-        """Tell open boards that cards changed (sent when the transaction
-        commits).  ``stored``: the scan's own statement inserted the bus row
-        (kanban_sql.shift_board), which saves a scan the ORM's create of
-        it; what bus.bus.sendmany does after its create is left: the
-        occasional clean-up of old rows and the wake-up of the long-polling
-        listeners once the row is committed."""
-        if not stored:
-            self.env['bus.bus'].sudo().sendone(BOARD_CHANNEL, {'kind': 'board'})
-            return
+    def _notify_board(self):
+        """Tell open boards that cards changed (sent when the transaction commits)."""
+        self.env['bus.bus'].sudo().sendone(BOARD_CHANNEL, {'kind': 'board'})
+
+    def _board_notice_stored(self):
+        """The scan's own statement inserted the boards' bus row
+        (kanban_sql.shift_board: it saves a scan the ORM's create of it);
+        what bus.bus.sendmany does after its create is left: the occasional
+        clean-up of old rows and the wake-up of the long-polling listeners
+        once the row is committed."""
         if random.random() < 0.01:
             self.env['bus.bus'].sudo().gc()
         channels = json_dump([BOARD_CHANNEL])

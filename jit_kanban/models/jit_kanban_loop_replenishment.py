@@ -73,13 +73,12 @@ class JitKanbanLoop(models.Model):
         BoM, no vendor price, no route) leaves the cards empty with the
         reason, and the cron tries again; anything else is logged as an
         error, with the signal kept all the same."""
-        # read before Odoo's create empties the cache
-        quantity, method = self.container_qty, self.replenish_method
+        quantity = self.container_qty  # read before Odoo's create empties the cache
         try:
             with self.env.cr.savepoint():
                 ordered, group = self._run_procurement(cards)
                 return cards._mark_ordered(origin, quantity, events, rows=ordered,
-                                           method=method, document=group)
+                                           document=group)
         except (UserError, ValidationError) as error:
             message = error.name
             _logger.info('kanban loop %s: order not created: %s', self.name, message)

@@ -6,6 +6,8 @@ statements instead of ORM round trips.  Plain functions on a cursor; the
 models check who asks and decide, these only lock, read and move rows.
 Column names come from the fixed tuples below, never from callers.
 """
+import collections
+
 # card columns that link a card to its replenishment document
 ORDER_COLUMNS = ('production_id', 'purchase_line_id', 'transfer_group_id')
 CARD_COLUMNS = frozenset(ORDER_COLUMNS + (
@@ -61,16 +63,20 @@ def lock_cards(cr, card_ids):
                    (tuple(card_ids),))
 
 
+# what lock_card_and_loop reads: the loop's and card's states, the card's
+# facts (see _facts) and the loop's own columns ({column: value})
+Locked = collections.namedtuple('Locked', 'loop_id loop_state loop_active lock_reason '
+                                          'card_active location_id facts loop_row')
+
+
 def lock_card_and_loop(cr, card, loop_columns=()):
     """Lock the card's loop, then the card (the order of lock_loops), and
     read what a scan decides on.  ``card``: its id, or (SQL selecting at
     most one card id, its params), e.g. the caller's search by barcode with
     its record rules, so that finding the card costs no statement of its
-    own.  Returns None when there is no such card, else (loop id, loop
-    state, loop active, lock reason, card active, card supermarket, the
-    card's facts, {column: value} of the loop's ``loop_columns``: the loop's
-    own stored columns, named by its model, so the ORM need not read the row
-    again)."""
+    own.  Returns None when there is no such card, else a Locked, whose
+    ``loop_row`` holds the loop's ``loop_columns`` (its own stored columns,
+    named by its model, so the ORM need not read the row again)."""
     found, params = ('SELECT %s', [card]) if isinstance(card, int) else card
     extra = ''.join(', l."%s"' % name for name in loop_columns)
     cr.execute("""
@@ -88,7 +94,8 @@ def lock_card_and_loop(cr, card, loop_columns=()):
     if not row:
         return None
     size = 6 + FACTS_SIZE
-    return row[:6] + (_facts(row[6:size]), dict(zip(loop_columns, row[size:])))
+    return Locked(*row[:6], facts=_facts(row[6:size]),
+                  loop_row=dict(zip(loop_columns, row[size:])))
 
 
 def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), notice=None):
