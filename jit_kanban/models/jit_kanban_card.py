@@ -137,20 +137,22 @@ class JitKanbanCard(models.Model):
     # ------------------------------------------------------------------
     # transitions driven by orders
     # ------------------------------------------------------------------
-    def _mark_ordered(self, origin, quantity, events=None, rows=None, document=None):
+    def _mark_ordered(self, origin, quantity, events=None, rows=None, document=None,
+                      signalled=None):
         """These cards have their order now (the procurement hooks linked
         it; ``rows``: when the document's creation also moved them to
         ordered; ``document``: linked and named here, e.g. a transfer's
-        group).  Returns {card id: (model, id, name)}; cards the procurement
-        left unlinked or unnamed are not ordered (UserError: the signal is
+        group; ``signalled``: a scan's card among them, still full).
+        Returns {card id: (model, id, name)}; cards the procurement left
+        unlinked or unnamed are not ordered (UserError: the signal is
         kept)."""
         if rows is None:
-            link = {document._jit_kanban_card_column: document.id} if document else {}
+            link = document._jit_kanban_card_links() if document else {}
             rows = kanban_sql.set_state_named(
                 self.env.cr, self.env.uid, self.ids, 'ordered',
                 self.env['jit.kanban.orders']._name_queries(document and [document._name]),
-                ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False,
-                **link)
+                signalled=signalled, ordered_at=fields.Datetime.now(), waiting_reason=None,
+                order_failed=False, **link)
             self.invalidate_cache(ids=self.ids)
         refs = {row['id']: row['order'] for row in rows if row['order']}
         if len(refs) != len(self) or len(rows) != len(self):

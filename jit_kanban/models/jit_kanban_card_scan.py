@@ -93,29 +93,31 @@ class JitKanbanCardScan(models.Model):
         empty the card, replenish, answer."""
         self.ensure_one()
         request = dict(request or {}, origin=origin)
-        cr, uid = self.env.cr, self.env.uid
+        uid = self.env.uid
         Loop = self.env['jit.kanban.loop'].sudo()
-        loop_id, loop_state, loop_active, lock_reason, active, location_id, facts, loop_row = \
-            locked or self._lock(self.id)
+        locked = locked or self._lock(self.id)
+        facts = locked.facts
         state = facts['state']
         decision = engine.decide_signal(
-            state, loop_state if loop_active else 'archived', active, lock_reason,
-            not station_location_id or location_id == station_location_id)
+            state, locked.loop_state if locked.loop_active else 'archived', locked.card_active,
+            locked.lock_reason,
+            not station_location_id or locked.location_id == station_location_id)
         if decision.result != engine.ACCEPTED:
-            if not loop_active and decision.reason.code == 'loop_not_active':
+            if not locked.loop_active and decision.reason.code == 'loop_not_active':
                 decision = decision._replace(reason=Reason('loop_archived', 'its loop was archived'))
-            return self._refuse(decision, request, facts)
-        loop = Loop.browse(loop_id)._jit_kanban_cache_row(loop_row)
-        emptied, waiting, open_orders = kanban_sql.signal_card(
-            cr, uid, self.id, engine.next_state(state, 'signal'), waiting_reason=None, order_failed=False,
-            signalled_at=fields.Datetime.now(), signalled_by=uid,
-            **{column: None for column in ORDER_COLUMNS})
-        self.invalidate_cache(ids=self.ids)
-        events = [dict(self._event_row(emptied, 'signal', origin, 'full', 'empty',
+            return self._refuse(decision, request, locked)
+        loop = Loop.browse(locked.loop_id)._jit_kanban_cache_row(locked.loop_row)
+        # the card is written by the statement that orders it, or else by
+        # the one that moves the board (kanban_sql.Signalled)
+        signalled = kanban_sql.Signalled(self.id, fields.Datetime.now())
+        events = [dict(self._event_row(locked.card_row, 'signal', origin, 'full', 'empty',
                                        loop.container_qty), **request)]
-        orders = loop._replenish(origin='auto', events=events, waiting=(waiting, open_orders))
+        orders = loop._replenish(origin='auto', events=events, signalled=signalled,
+                                 waiting=(locked.waiting, locked.open_orders))
         event_ids = loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders),
-                                      events=events, user_id=uid)
+                                      events=events, user_id=uid,
+                                      emptied=None if self.id in orders else signalled)
+        self.invalidate_cache(ids=self.ids)
         order = orders.get(self.id)
         # ordered: the screen's facts are known; waiting: its reason is read back
         facts = dict(facts, state='ordered', waiting_reason=False) if order else None
@@ -123,13 +125,12 @@ class JitKanbanCardScan(models.Model):
         self._after_scan(answer)
         return answer
 
-    def _refuse(self, decision, request, facts):
+    def _refuse(self, decision, request, locked):
         """Already signalled or rejected: one event, nothing else written."""
-        event_type = SCAN_EVENTS[decision.result]
-        row = {'event_type': event_type, 'card_id': self.id, 'barcode': facts['barcode'],
-               'from_state': facts['state'], 'to_state': facts['state'],
-               'reason': printable(self._reason_text(decision.reason), 256)}
-        row.update(self.sudo()._event_context())
+        facts = locked.facts
+        row = self._event_row(locked.card_row, SCAN_EVENTS[decision.result], request['origin'],
+                              facts['state'], facts['state'], facts['quantity'])
+        row['reason'] = printable(self._reason_text(decision.reason), 256)
         event_ids = self.env['jit.kanban.event']._insert_rows([dict(row, **request)]).ids
         answer = self._answer(decision.result, decision.reason, event_ids[:1] and event_ids[0],
                               facts=facts)
@@ -146,12 +147,6 @@ class JitKanbanCardScan(models.Model):
         answer['barcode'] = barcode or False
         self._after_scan(answer)
         return answer
-
-    def _event_context(self):
-        """Loop, product, supermarket and company of a card, for its events."""
-        return {'loop_id': self.loop_id.id, 'product_id': self.product_id.id,
-                'location_id': self.location_id.id, 'company_id': self.company_id.id,
-                'quantity': self.container_qty}
 
     def _replay(self, key):
         """The answer to a request this user already made with this key."""

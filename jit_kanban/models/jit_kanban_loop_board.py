@@ -70,15 +70,16 @@ class JitKanbanLoop(models.Model):
         if notify:
             self._notify_board()
 
-    def _shift_board(self, full=0, empty=0, ordered=0, events=(), user_id=None):
+    def _shift_board(self, full=0, empty=0, ordered=0, events=(), user_id=None, emptied=None):
         """A scan's change to the board counts, without a recount, and its
         event rows, by ``user_id``, recorded in the same statement (their
-        ids are returned); urgency is written (and red alerts raised) only
-        when it changes."""
+        ids are returned), with its card ``emptied`` when it waits
+        (kanban_sql.Signalled); urgency is written (and red alerts raised)
+        only when it changes."""
         self.ensure_one()
         counts, event_ids = kanban_sql.shift_board(self.env.cr, self.id, full, empty, ordered,
                                                    user_id or self.env.uid, events,
-                                                   notice=self._board_notice())
+                                                   notice=self._board_notice(), emptied=emptied)
         self._board_notice_stored()
         self.invalidate_cache(['full_count', 'empty_count', 'ordered_count'], self.ids)
         if events:

@@ -9,6 +9,10 @@ from .. import engine
 # the bus channel the live boards listen on; the message carries no data
 # (each board re-reads what its user may see), so one channel serves all
 BOARD_CHANNEL = 'jit_kanban_board'
+BOARD_MESSAGE = {'kind': 'board'}
+# the notice as bus.bus stores it, and the channel list its listeners are woken with
+STORED_NOTICE = (json_dump(BOARD_CHANNEL), json_dump(BOARD_MESSAGE))
+WAKE_CHANNELS = json_dump([BOARD_CHANNEL])
 
 
 class JitKanbanLoop(models.Model):
@@ -42,11 +46,11 @@ class JitKanbanLoop(models.Model):
 
     def _board_notice(self):
         """(channel, message) of the boards' notification, as bus.bus stores them."""
-        return json_dump(BOARD_CHANNEL), json_dump({'kind': 'board'})
+        return STORED_NOTICE
 
     def _notify_board(self):
         """Tell open boards that cards changed (sent when the transaction commits)."""
-        self.env['bus.bus'].sudo().sendone(BOARD_CHANNEL, {'kind': 'board'})
+        self.env['bus.bus'].sudo().sendone(BOARD_CHANNEL, BOARD_MESSAGE)
 
     def _board_notice_stored(self):
         """The scan's own statement inserted the boards' bus row
@@ -56,11 +60,9 @@ class JitKanbanLoop(models.Model):
         once the row is committed."""
         if random.random() < 0.01:
             self.env['bus.bus'].sudo().gc()
-        channels = json_dump([BOARD_CHANNEL])
-
         def wake_listeners():
             with odoo.sql_db.db_connect('postgres').cursor() as cr:
-                cr.execute('notify imbus, %s', (channels,))
+                cr.execute('notify imbus, %s', (WAKE_CHANNELS,))
         self.env.cr.after('commit', wake_listeners)
 
 

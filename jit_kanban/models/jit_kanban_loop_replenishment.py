@@ -31,12 +31,15 @@ class JitKanbanLoop(models.Model):
             loop._replenish(origin='manual', window_due=True)
         return True
 
-    def _replenish(self, origin='auto', window_due=False, events=None, waiting=None):
+    def _replenish(self, origin='auto', window_due=False, events=None, waiting=None,
+                   signalled=None):
         """Turn waiting (empty) cards into orders as the trigger policy says.
         Returns {card id: (model, id, name)} of the orders made.  Caller holds
         the loop lock.  With ``events`` the caller records the events (one
         INSERT for a whole scan) and refreshes the board; ``waiting``: the
-        empty card ids and open orders when the caller read them already."""
+        empty card ids and open orders when the caller read them already;
+        ``signalled``: a scan's card, still full in the table, that the
+        order which takes it writes as signalled (kanban_sql.Signalled)."""
         self.ensure_one()
         if self.state != 'active':
             return {}
@@ -51,7 +54,8 @@ class JitKanbanLoop(models.Model):
         orders = {}
         start = 0
         for size in plan.groups:
-            orders.update(self._order_cards(Card.browse(waiting[start:start + size]), origin, events))
+            orders.update(self._order_cards(Card.browse(waiting[start:start + size]), origin,
+                                            events, signalled))
             start += size
         left = waiting[start:]
         if left:
@@ -68,7 +72,7 @@ class JitKanbanLoop(models.Model):
                 self._refresh_board()
         return orders
 
-    def _order_cards(self, cards, origin, events):
+    def _order_cards(self, cards, origin, events, signalled=None):
         """One replenishment order for ``cards``.  What a person can fix (no
         BoM, no vendor price, no route) leaves the cards empty with the
         reason, and the cron tries again; anything else is logged as an
@@ -76,9 +80,9 @@ class JitKanbanLoop(models.Model):
         quantity = self.container_qty  # read before Odoo's create empties the cache
         try:
             with self.env.cr.savepoint():
-                ordered, group = self._run_procurement(cards)
+                ordered, group = self._run_procurement(cards, signalled)
                 return cards._mark_ordered(origin, quantity, events, rows=ordered,
-                                           document=group)
+                                           document=group, signalled=signalled)
         except (UserError, ValidationError) as error:
             message = error.name
             _logger.info('kanban loop %s: order not created: %s', self.name, message)
@@ -87,6 +91,8 @@ class JitKanbanLoop(models.Model):
         except Exception:  # noqa: BLE001 - the scan is kept; the error is logged loudly
             _logger.exception('kanban loop %s: order failed', self.name)
             message = _('the order could not be made (see the server log)')
+        if signalled and signalled.card_id in cards.ids:
+            kanban_sql.empty_signalled(self.env.cr, self.env.uid, signalled)
         cards.invalidate_cache(ids=cards.ids)
         changed = cards.filtered(lambda c: c.waiting_reason != message or not c.order_failed)
         if changed:
@@ -94,7 +100,7 @@ class JitKanbanLoop(models.Model):
             self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
         return {}
 
-    def _run_procurement(self, cards):
+    def _run_procurement(self, cards, signalled=None):
         """Odoo's procurement makes the order; its hooks link the cards.
         Returns (the card rows the document's creation moved to ordered, or
         None; a transfer's procurement group, made here, whose cards are
@@ -102,6 +108,8 @@ class JitKanbanLoop(models.Model):
         product = self.product_id
         quantity = engine.order_quantity(len(cards), self.container_qty)
         values = self._procurement_values(cards)
+        values['jit_kanban_signalled'] = signalled if signalled and signalled.card_id in cards.ids \
+            else None
         self.env['procurement.group'].sudo().run(
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
         return values['jit_kanban_ordered'] or None, values.get('group_id')

@@ -88,10 +88,16 @@ class JitKanbanOrderMixin(models.AbstractModel):
         values['jit_kanban_ordered'].extend(kanban_sql.set_state_named(
             self.env.cr, self.env.uid, cards.ids, 'ordered',
             self.env['jit.kanban.orders']._name_queries([self._name]),
-            ordered_at=fields.Datetime.now(), waiting_reason=None, order_failed=False,
-            **{self._jit_kanban_card_column: self.id}))
+            signalled=values.get('jit_kanban_signalled'), ordered_at=fields.Datetime.now(),
+            waiting_reason=None, order_failed=False, **self._jit_kanban_card_links()))
         cards.invalidate_cache(ids=cards.ids)
         self.invalidate_cache(['jit_kanban_card_ids'], self.ids)
+
+    def _jit_kanban_card_links(self):
+        """The card columns of a card ordered by this document: its link,
+        and none to any other kind."""
+        self.ensure_one()
+        return dict(kanban_sql.NO_LINKS, **{self._jit_kanban_card_column: self.id})
 
     def _jit_kanban_shown(self):
         """The record people open for this order (MO, purchase order, picking)."""

@@ -19,6 +19,16 @@ EVENT_COLUMNS = ('event_type', 'origin', 'card_id', 'barcode', 'loop_id', 'produ
                  'idempotency_key', 'device_id')
 NOW = "(now() at time zone 'UTC')"
 
+CARD_ROW = ('id', 'barcode', 'loop_id', 'product_id', 'location_id', 'company_id') + ORDER_COLUMNS
+# a loop's open orders: distinct documents still owing containers (ordered cards)
+OPEN_ORDERS = """
+    SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id))
+      FROM jit_kanban_card WHERE loop_id = {loop} AND state = 'ordered' AND active"""
+# the order in which a loop's empty cards are ordered: oldest signal first
+# (a card emptied without one first of all), so a card signalled now is last
+WAITING_ORDER = 'signalled_at NULLS FIRST, sequence'
+
+
 # what the operator's screen shows of a card (see _facts), from ``c`` (card)
 # and ``l`` (loop).  Scalar sub-selects, not joins: each is one primary-key
 # look-up, and the planner need not search join orders on every scan (the
@@ -64,19 +74,24 @@ def lock_cards(cr, card_ids):
 
 
 # what lock_card_and_loop reads: the loop's and card's states, the card's
-# facts (see _facts) and the loop's own columns ({column: value})
+# facts (see _facts) and row (CARD_ROW), the loop's own columns ({column:
+# value}), and what the loop would have waiting if the card were signalled
+# now: its empty card ids in the order they are ordered, the card last, and
+# its number of open orders
 Locked = collections.namedtuple('Locked', 'loop_id loop_state loop_active lock_reason '
-                                          'card_active location_id facts loop_row')
+                                          'card_active location_id facts card_row loop_row '
+                                          'waiting open_orders')
 
 
 def lock_card_and_loop(cr, card, loop_columns=()):
     """Lock the card's loop, then the card (the order of lock_loops), and
-    read what a scan decides on.  ``card``: its id, or (SQL selecting at
-    most one card id, its params), e.g. the caller's search by barcode with
-    its record rules, so that finding the card costs no statement of its
-    own.  Returns None when there is no such card, else a Locked, whose
-    ``loop_row`` holds the loop's ``loop_columns`` (its own stored columns,
-    named by its model, so the ORM need not read the row again)."""
+    read what a scan decides on and needs next.  ``card``: its id, or (SQL
+    selecting at most one card id, its params), e.g. the caller's search by
+    barcode with its record rules, so that finding the card costs no
+    statement of its own.  Returns None when there is no such card, else a
+    Locked, whose ``loop_row`` holds the loop's ``loop_columns`` (its own
+    stored columns, named by its model, so the ORM need not read the row
+    again).  The loop's lock keeps its cards as read until the scan ends."""
     found, params = ('SELECT %s', [card]) if isinstance(card, int) else card
     extra = ''.join(', l."%s"' % name for name in loop_columns)
     cr.execute("""
@@ -86,24 +101,42 @@ def lock_card_and_loop(cr, card, loop_columns=()):
               FROM jit_kanban_loop
              WHERE id = (SELECT loop_id FROM jit_kanban_card WHERE id = (SELECT * FROM found))
                FOR UPDATE)
-        SELECT l.id, l.state, l.active, l.lock_reason, c.active, c.location_id, %s%s
+        SELECT l.id, l.state, l.active, l.lock_reason, c.active, c.location_id,
+               (SELECT ARRAY_AGG(id ORDER BY %s) FROM jit_kanban_card
+                 WHERE loop_id = l.id AND state = 'empty' AND active AND id <> c.id),
+               (%s), %s, %s%s
           FROM jit_kanban_card c JOIN l ON l.id = c.loop_id
          WHERE c.id = (SELECT * FROM found)
-           FOR UPDATE OF c""" % (found, FACTS_SELECT, extra), list(params))
+           FOR UPDATE OF c""" % (found, WAITING_ORDER, OPEN_ORDERS.format(loop='l.id'),
+                                 ', '.join('c.%s' % name for name in CARD_ROW), FACTS_SELECT,
+                                 extra), list(params))
     row = cr.fetchone()
     if not row:
         return None
-    size = 6 + FACTS_SIZE
-    return Locked(*row[:6], facts=_facts(row[6:size]),
-                  loop_row=dict(zip(loop_columns, row[size:])))
+    facts_at = 8 + len(CARD_ROW)
+    size = facts_at + FACTS_SIZE
+    return Locked(*row[:6], waiting=(row[6] or []) + [row[8]], open_orders=row[7],
+                  card_row=dict(zip(CARD_ROW, row[8:facts_at])),
+                  facts=_facts(row[facts_at:size]), loop_row=dict(zip(loop_columns, row[size:])))
 
 
-def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), notice=None):
+# a card a scan signals: it stays full in the table until the statement
+# that orders it (set_state_named) or, if it waits, the one that moves the
+# board (shift_board) writes it, which saves the scan a statement of its own
+Signalled = collections.namedtuple('Signalled', 'card_id at')
+# the link columns of a card linked to no order (a full card keeps the link
+# to its last order until it is signalled again)
+NO_LINKS = {column: None for column in ORDER_COLUMNS}
+
+
+def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), notice=None,
+                emptied=None):
     """Move the loop's board counts by what a scan changed (one statement
     instead of a recount), inserting the scan's ``events`` and the live
-    boards' bus ``notice`` ((channel, message), as bus.bus stores them) in
-    the same statement; returns the new (full, empty, ordered, urgency) and
-    the ids of the events inserted (see insert_events)."""
+    boards' bus ``notice`` ((channel, message), as bus.bus stores them) and
+    emptying the ``emptied`` card (a Signalled still full: it waits) in the
+    same statement; returns the new (full, empty, ordered, urgency) and the
+    ids of the events inserted (see insert_events)."""
     sql = """
         UPDATE jit_kanban_loop SET full_count = full_count + %s, empty_count = empty_count + %s,
                                    ordered_count = ordered_count + %s, last_signal_at = """ + NOW + """
@@ -120,6 +153,10 @@ def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), no
                                                      create_date, write_date)
                                  VALUES (%%s, %%s, %%s, %%s, %s, %s))""" % (NOW, NOW))
         before += list(notice) + [uid, uid]
+    if emptied:
+        update, values = _emptying(uid, emptied)
+        ctes.append('emptied AS (%s)' % update)
+        before += values
     if ctes:
         sql = 'WITH %s %s' % (', '.join(ctes), sql)
     cr.execute(sql, before + params)
@@ -127,29 +164,44 @@ def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), no
     return row[:4], (row[4] or []) if events else []
 
 
-CARD_ROW = ('id', 'barcode', 'loop_id', 'product_id', 'location_id', 'company_id') + ORDER_COLUMNS
-# a loop's open orders: distinct documents still owing containers (ordered cards)
-OPEN_ORDERS = """
-    SELECT COUNT(DISTINCT (production_id, purchase_line_id, transfer_group_id))
-      FROM jit_kanban_card WHERE loop_id = {loop} AND state = 'ordered' AND active"""
-# the order in which a loop's empty cards are ordered
-WAITING_ORDER = 'signalled_at, sequence'
+def empty_signalled(cr, uid, signalled):
+    """Empty a Signalled card now (its order failed: the failure is written
+    on an empty card)."""
+    cr.execute(*_emptying(uid, signalled))
 
 
-def _update(uid, card_ids, state, columns, returning=CARD_ROW):
-    """The UPDATE moving cards to ``state`` (and setting ``columns``),
-    returning ``returning``: (sql, params)."""
+def _emptying(uid, signalled):
+    """The UPDATE emptying a Signalled card still full: (sql, params)."""
+    return _update(uid, [signalled.card_id], 'empty',
+                   dict(NO_LINKS, signalled_at=signalled.at, signalled_by=uid),
+                   returning=(), from_state='full')
+
+
+def _update(uid, card_ids, state, columns, returning=CARD_ROW, signalled=None, from_state=None):
+    """The UPDATE moving cards (those in ``from_state``, if given) to
+    ``state`` and setting ``columns``, returning ``returning``: (sql,
+    params).  ``signalled``: a full card the same statement signals (see
+    Signalled)."""
     columns = dict(columns, state=state, write_uid=uid)
     unknown = set(columns) - CARD_COLUMNS
     if unknown:
         raise ValueError('not a card column: %s' % ', '.join(sorted(unknown)))
     names = sorted(columns)
+    sets = ['%s = %%s' % name for name in names]
+    params = [columns[name] for name in names]
+    if signalled:
+        sets += ['signalled_at = CASE WHEN id = %s THEN %s ELSE signalled_at END',
+                 'signalled_by = CASE WHEN id = %s THEN %s ELSE signalled_by END']
+        params += [signalled.card_id, signalled.at, signalled.card_id, uid]
+    params.append(tuple(card_ids))
+    where = 'id IN %s'
+    if from_state:
+        where += ' AND state = %s'
+        params.append(from_state)
     return ("""
         UPDATE jit_kanban_card SET %s, write_date = %s
-         WHERE id IN %%s
-        RETURNING %s""" % (', '.join('%s = %%s' % name for name in names), NOW,
-                           ', '.join(returning)),
-            [columns[name] for name in names] + [tuple(card_ids)])
+         WHERE %s%s""" % (', '.join(sets), NOW, where,
+                          ' RETURNING ' + ', '.join(returning) if returning else ''), params)
 
 
 def set_state(cr, uid, card_ids, state, **columns):
@@ -159,37 +211,13 @@ def set_state(cr, uid, card_ids, state, **columns):
     return [dict(zip(CARD_ROW, row)) for row in cr.fetchall()]
 
 
-def signal_card(cr, uid, card_id, state, **columns):
-    """Move one signalled card to ``state`` and read, in the same statement,
-    what its loop then has waiting: (card row, empty card ids in the order
-    they are ordered, number of open orders).  The statement's snapshot is
-    the one before the update, so the card is added to the loop's other
-    empty cards here when it is empty now."""
-    update, params = _update(uid, [card_id], state, columns,
-                             returning=CARD_ROW + ('signalled_at', 'sequence'))
-    cr.execute("""
-        WITH moved AS (%s),
-        waiting AS (
-            SELECT c.id, c.signalled_at, c.sequence FROM jit_kanban_card c, moved
-             WHERE c.loop_id = moved.loop_id AND c.state = 'empty' AND c.active
-               AND c.id <> moved.id
-            UNION ALL
-            SELECT id, signalled_at, sequence FROM moved WHERE %%s = 'empty')
-        SELECT %s, (SELECT ARRAY_AGG(id ORDER BY %s) FROM waiting), (%s)
-          FROM moved""" % (update, ', '.join('moved.%s' % name for name in CARD_ROW),
-                           WAITING_ORDER, OPEN_ORDERS.format(loop='moved.loop_id')),
-               params + [state])
-    row = cr.fetchone()
-    size = len(CARD_ROW)
-    return dict(zip(CARD_ROW, row[:size])), row[size] or [], row[size + 1]
-
-
-def set_state_named(cr, uid, card_ids, state, name_queries, **columns):
+def set_state_named(cr, uid, card_ids, state, name_queries, signalled=None, **columns):
     """set_state, each row also carrying ``order``: (model, id, name) of the
     document it is linked to (None if none), read in the same statement
     (one index look-up per card and kind); ``name_queries`` as for
-    order_refs."""
-    update, params = _update(uid, card_ids, state, columns)
+    order_refs; ``signalled``: a full card signalled by this statement (a
+    scan's card ordered at once: see Signalled)."""
+    update, params = _update(uid, card_ids, state, columns, signalled=signalled)
     picks, joins = [], []
     kinds = sorted(name_queries.items())
     for index, (column, (_model, query)) in enumerate(kinds):
