@@ -5,12 +5,15 @@ The web client's grouped kanban view asks ``read_group`` for the columns,
 then for each open column with cards a ``search_read`` of its first 40
 records, and a ``search_count`` when that page is full (Odoo 11's
 ``/web/dataset/search_read``).  That is what is timed here, from a cold ORM
-cache.  The baseline of each row is the same read at the smallest size:
-flat means a ratio close to 1."""
+cache.  The baseline of each row is the same read at the smallest size,
+taken in turns with it (see bench_boards): flat means a ratio close to 1."""
+
+import contextlib
+import gc
 
 from bench import measure
-from bench.flatness import read_samples
 from bench.measure import log
+from bench.session import DatabaseInUse
 
 PAGE = 40  # Odoo 11 kanban columns load 40 records
 SUPERMARKETS = 10
@@ -153,11 +156,6 @@ class BoardGrowth:
         return self.env.cr.fetchone()[0]
 
 
-def probe(env, func, reps, warmup=2):
-    times, queries, _result = read_samples(env, func, reps, warmup)
-    return times, queries
-
-
 READS = (
     ('cards board, first page', lambda env: open_grouped_kanban(
         env['jit.kanban.card'], [], CARD_FIELDS, 'state')),
@@ -167,25 +165,80 @@ READS = (
 )
 
 
+def sample(env, read):
+    """(ms, queries) of one read from a cold ORM cache, as a new request."""
+    env.clear()
+    gc.collect()
+    ms, queries, _result = measure.timed(env, lambda: read(env))
+    return ms, queries
+
+
 def bench_boards(session, factory_class, args):
-    """One row per read and size; the baseline is the read at the smallest size."""
-    rows = []
-    with session.transaction() as env:
+    """One row per read and size; the baseline is the read at the smallest
+    size.  Each size has a database of its own (the bench database, and
+    copies of it made and dropped here), grown in a rolled-back transaction,
+    and the reads take turns across the sizes: a change in the machine's
+    speed during the run (it is shared) slows every size alike instead of
+    whichever was measured at that moment.  A database open elsewhere (the
+    test suite's) cannot be copied: there the sizes are grown and measured
+    one after the other."""
+    sizes = sorted(args.board_sizes)
+    try:
+        with session.copies(len(sizes) - 1) as copies, contextlib.ExitStack() as stack:
+            worlds = [grown_world(stack, world, factory_class, size)
+                      for size, world in zip(sizes, [session] + copies)]
+            samples = sample_boards(worlds, args.board_reps)
+            return board_rows(samples, worlds, 'in turns')
+    except DatabaseInUse as error:
+        log('boards: %s; the sizes are measured one after the other' % error)
+    samples, worlds = {}, []
+    with contextlib.ExitStack() as stack:
+        env = stack.enter_context(session.transaction())
         growth = BoardGrowth(env, factory_class(env, tag='BOARDS'))
-        firsts = {}
-        for size in args.board_sizes:
+        for size in sizes:
             growth.grow(size)
-            cards = growth.card_count()
-            log('boards: %d cards in the database (%d grown) ...' % (cards, size))
-            for name, read in READS:
-                times, queries = probe(env, lambda: read(env), args.board_reps)
-                median = measure.median(times)
-                first = firsts.setdefault(name, (size, median))
-                rows.append({'name': name, 'size': size, 'n': len(times), 'median_ms': median,
-                             'p95_ms': measure.percentile(times, 0.95),
-                             'baseline': 'same read at %d cards' % first[0],
-                             'baseline_median_ms': first[1], 'ratio': median / first[1],
-                             'queries': measure.median(queries), 'cards_in_db': cards})
-                log('  %-30s %8.1f ms  p95 %8.1f  %3d queries  %.2fx' % (
-                    name, median, rows[-1]['p95_ms'], rows[-1]['queries'], rows[-1]['ratio']))
+            worlds.append((size, env, growth.card_count()))
+            samples.update(sample_boards(worlds[-1:], args.board_reps))
+    return board_rows(samples, worlds, 'measured before')
+
+
+def grown_world(stack, world, factory_class, size):
+    """(size, env, cards): ``world``'s database grown to ``size`` cards in a
+    transaction ``stack`` rolls back."""
+    env = stack.enter_context(world.transaction())
+    growth = BoardGrowth(env, factory_class(env, tag='BOARDS'))
+    growth.grow(size)
+    log('boards: %d cards in %s (%d grown) ...' % (growth.card_count(), world.dbname, size))
+    return size, env, growth.card_count()
+
+
+def sample_boards(worlds, reps):
+    """{(read, size): (times, queries)}: each read at each size in turns,
+    after two warm-up rounds."""
+    samples = {(name, size): ([], []) for name, _read in READS for size, _e, _c in worlds}
+    for round_ in range(2 + reps):
+        for name, read in READS:
+            for size, env, _cards in worlds:
+                ms, queries = sample(env, read)
+                if round_ >= 2:
+                    samples[name, size][0].append(ms)
+                    samples[name, size][1].append(queries)
+    return samples
+
+
+def board_rows(samples, worlds, how):
+    rows = []
+    for name, _read in READS:
+        first = None
+        for size, _env, cards in worlds:
+            times, queries = samples[name, size]
+            median = measure.median(times)
+            first = first or (size, median)
+            rows.append({'name': name, 'size': size, 'n': len(times), 'median_ms': median,
+                         'p95_ms': measure.percentile(times, 0.95),
+                         'baseline': 'same read at %d cards, %s' % (first[0], how),
+                         'baseline_median_ms': first[1], 'ratio': median / first[1],
+                         'queries': measure.median(queries), 'cards_in_db': cards})
+            log('  %-30s %7d cards %8.1f ms  p95 %8.1f  %3d queries  %.2fx' % (
+                name, size, median, rows[-1]['p95_ms'], rows[-1]['queries'], rows[-1]['ratio']))
     return rows

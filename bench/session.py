@@ -6,7 +6,13 @@ import contextlib
 import itertools
 import warnings
 
+import psycopg2.errors
+
 _savepoints = itertools.count()
+
+
+class DatabaseInUse(Exception):
+    """The database has other connections: PostgreSQL cannot copy it."""
 
 
 class OdooSession:
@@ -14,16 +20,53 @@ class OdooSession:
     back, every ``rolled_back()`` block too; only ``committed()`` commits,
     and never on a test database."""
 
-    def __init__(self, config, dbname):
+    def __init__(self, config, dbname, configure=True):
         warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
         from jit_kanban_runtime import adapter
         adapter.apply()
         import odoo
-        odoo.tools.config.parse_config(['-c', config, '-d', dbname, '--log-level=warn',
-                                        '--max-cron-threads=0'])
+        if configure:
+            odoo.tools.config.parse_config(['-c', config, '-d', dbname, '--log-level=warn',
+                                            '--max-cron-threads=0'])
+        self.config = config
         self.odoo = odoo
         self.dbname = dbname
         self.registry = odoo.registry(dbname)
+
+    @contextlib.contextmanager
+    def copies(self, count):
+        """``count`` sessions on copies of this database, made here and
+        dropped at the end.  A database already holding a copy's name was
+        not made by this run: it is left alone and the run stops."""
+        odoo = self.odoo
+        names = ['%s_copy_%d' % (self.dbname, index + 1) for index in range(count)]
+        made, sessions = [], []
+        try:
+            with _server_cursor(odoo) as cr:
+                cr.execute('SELECT datname FROM pg_database WHERE datname IN %s',
+                           (tuple(names) or ('',),))
+                taken = [row[0] for row in cr.fetchall()]
+                if taken:
+                    raise SystemExit('database %s exists and was not made by this run: '
+                                     'drop it, or run the bench on another --db' % taken[0])
+                for name in names:
+                    odoo.sql_db.close_db(self.dbname)  # a template has no open connection
+                    try:
+                        cr.execute('CREATE DATABASE "%s" TEMPLATE "%s"' % (name, self.dbname),
+                                   log_exceptions=False)
+                    except psycopg2.errors.ObjectInUse:
+                        raise DatabaseInUse('%s is open elsewhere (a server, a test run): '
+                                            'it cannot be copied' % self.dbname)
+                    made.append(name)
+            sessions = [OdooSession(self.config, name, configure=False) for name in names]
+            yield sessions
+        finally:
+            for name in made:
+                odoo.modules.registry.Registry.delete(name)
+                odoo.sql_db.close_db(name)
+            with _server_cursor(odoo) as cr:
+                for name in made:
+                    cr.execute('DROP DATABASE IF EXISTS "%s"' % name)
 
     @contextlib.contextmanager
     def transaction(self):
@@ -79,6 +122,17 @@ class OdooSession:
             cr.execute('VACUUM')
         finally:
             cr.close()
+
+
+@contextlib.contextmanager
+def _server_cursor(odoo):
+    """An autocommit cursor on the server's maintenance database."""
+    cr = odoo.sql_db.db_connect('postgres').cursor()
+    try:
+        cr.autocommit(True)
+        yield cr
+    finally:
+        cr.close()
 
 
 @contextlib.contextmanager
