@@ -66,8 +66,10 @@ class JitKanbanCard(models.Model):
     ]
 
     def init(self):
-        # a board column: active cards of one state, in board order
-        tools.create_index(self._cr, 'jit_kanban_card_board_sort_index', self._table,
+        # a board column: active cards of one state, in board order (not
+        # named <table>_board_sort_index: Odoo drops that name when it sets
+        # up board_sort, a field without an index of its own)
+        tools.create_index(self._cr, 'jit_kanban_card_board_page_index', self._table,
                            ['state', 'board_sort', 'id'])
 
     @api.depends('loop_id.location_id.complete_name', 'loop_id.name', 'sequence')

@@ -17,10 +17,11 @@ class ProcurementGroup(models.Model):
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'transfer_group_id', 'Kanban Cards')
 
     def init(self):
-        # a kanban transfer's picking is found by its group; Odoo 11 has no index there
-        if not tools.index_exists(self.env.cr, 'stock_picking_group_id_index'):
-            tools.create_index(self.env.cr, 'stock_picking_group_id_index', 'stock_picking',
-                               ['group_id'])
+        # a kanban transfer's picking is found by its group; Odoo 11 has no
+        # index there.  Not named <table>_<field>_index: Odoo drops an index
+        # of that name whenever it sets up a field declared without one.
+        tools.create_index(self.env.cr, 'stock_picking_kanban_group_index', 'stock_picking',
+                           ['group_id'])
 
     def _jit_kanban_moves(self):
         return self.env['stock.move'].search([('group_id', 'in', self.ids)])
