@@ -41,8 +41,11 @@ def decide_signal(card_state, loop_state, card_active=True, lock_reason=None,
 
 
 def decide_undo(card_state, signalled_by, user, seconds_since_signal, window_seconds,
-                order_started=False):
-    """An operator may take back their own last signal while nothing started."""
+                order_started=False, order_shared=False, superseded=False):
+    """An operator may take back their own last signal while nothing started.
+    ``order_shared``: the card's order also fills other cards (taking it
+    back would cancel theirs); ``superseded``: the card was signalled again
+    since this signal."""
     if card_state not in (EMPTY, ORDERED):
         return SignalDecision(REJECTED, Reason('not_signalled', 'card is not signalled'))
     if signalled_by != user:
@@ -52,6 +55,12 @@ def decide_undo(card_state, signalled_by, user, seconds_since_signal, window_sec
         return SignalDecision(REJECTED, Reason('undo_window_passed',
                                                'undo window of %(window)d s has passed',
                                                window=window_seconds))
+    if superseded:
+        return SignalDecision(REJECTED, Reason('signal_superseded',
+                                               'the card was signalled again since'))
+    if order_shared:
+        return SignalDecision(REJECTED, Reason('order_shared',
+                                               'its order also fills other cards'))
     if order_started:
         return SignalDecision(REJECTED, Reason('order_started',
                                                'its replenishment order has already started'))

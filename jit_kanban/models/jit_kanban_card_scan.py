@@ -222,9 +222,10 @@ class JitKanbanCardScan(models.Model):
                - fields.Datetime.from_string(event.date)).total_seconds()
         latest = Event.sudo().search([('card_id', '=', card.id), ('event_type', '=', 'signal')],
                                      order='id desc', limit=1)
-        started, document = card._undo_plan()
+        started, shared, document = card._undo_plan()
         decision = engine.decide_undo(card.state, event.user_id.id, self.env.uid, age, window,
-                                      order_started=started or latest != event)
+                                      order_started=started, order_shared=shared,
+                                      superseded=latest != event)
         if decision.result != engine.ACCEPTED:
             return card._answer(decision.result, decision.reason)
         if document:
@@ -236,20 +237,20 @@ class JitKanbanCardScan(models.Model):
                     message=_('%s is full again: signal undone') % card.barcode)
 
     def _undo_plan(self):
-        """(started, document): whether the card's order has started, and the
-        document to withdraw (None when the card has none of its own)."""
+        """(started, shared, document): whether the card's order has started,
+        whether it also fills other cards, and the document to withdraw
+        (None when there is nothing of the card's own to withdraw)."""
         self.ensure_one()
         if self.state == 'empty':
-            return False, None
+            return False, False, None
         document = self.env['jit.kanban.orders']._linked_document(self)
         if not document:
-            return False, None
+            return False, False, None
         shared = document.jit_kanban_card_ids.filtered(
             lambda c: c.state == 'ordered' and c != self)
         if shared:
-            return True, None
-        return document._jit_kanban_started(), document
-
+            return False, True, None
+        return document._jit_kanban_started(), False, document
 
     @api.model
     def _card_info(self, barcode):

@@ -22,6 +22,8 @@ class JitKanbanReason(models.AbstractModel):
             'not_signalled': _('card is not signalled'),
             'not_your_signal': _('only the operator who signalled can undo'),
             'undo_window_passed': _('undo window of %(window)d s has passed'),
+            'signal_superseded': _('the card was signalled again since'),
+            'order_shared': _('its order also fills other cards'),
             'order_started': _('its replenishment order has already started'),
             'nothing_to_undo': _('nothing to undo'),
             'event_id': _('invalid event id'),

@@ -17,7 +17,7 @@ SIGNATURES = {
     'decide_signal': "(card_state, loop_state, card_active=True, lock_reason=None, "
                      "station_location_ok=True)",
     'decide_undo': '(card_state, signalled_by, user, seconds_since_signal, window_seconds, '
-                   'order_started=False)',
+                   'order_started=False, order_shared=False, superseded=False)',
     'plan_orders': '(policy, waiting_cards, open_orders=0, wip_cap=0, batch_size=1, '
                    'window_due=False)',
     'order_quantity': '(cards, container_qty)',

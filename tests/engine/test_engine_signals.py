@@ -91,8 +91,9 @@ def test_accepted_signal_is_a_legal_transition():
 # -- decide_undo --------------------------------------------------------------
 
 def undo(card_state=EMPTY, signalled_by='alice', user='alice', seconds=10, window=60,
-         order_started=False):
-    return decide_undo(card_state, signalled_by, user, seconds, window, order_started=order_started)
+         order_started=False, order_shared=False, superseded=False):
+    return decide_undo(card_state, signalled_by, user, seconds, window, order_started=order_started,
+                       order_shared=order_shared, superseded=superseded)
 
 
 @pytest.mark.parametrize('card_state', [EMPTY, ORDERED])
@@ -138,8 +139,20 @@ def test_undo_after_order_started_is_rejected(card_state):
         SignalDecision(REJECTED, 'its replenishment order has already started')
 
 
+def test_an_order_filling_other_cards_is_not_taken_back_and_says_so():
+    decision = undo(ORDERED, order_shared=True)
+    assert (decision.result, decision.reason.code) == (REJECTED, 'order_shared')
+
+
+def test_a_signal_followed_by_another_one_is_not_taken_back_and_says_so():
+    decision = undo(ORDERED, superseded=True, order_shared=True, order_started=True)
+    assert (decision.result, decision.reason.code) == (REJECTED, 'signal_superseded')
+
+
 def test_undo_rejection_precedence():
-    # not signalled > other user > window > order started
+    # not signalled > other user > window > superseded > shared > order started
+    assert undo(order_shared=True, order_started=True).reason.code == 'order_shared'
+    assert undo(seconds=999, superseded=True).reason == 'undo window of 60 s has passed'
     assert undo(FULL, user='bob', seconds=999, order_started=True).reason == 'card is not signalled'
     assert undo(user='bob', seconds=999, order_started=True).reason == \
         'only the operator who signalled can undo'

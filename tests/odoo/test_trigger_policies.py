@@ -187,8 +187,20 @@ class TestLoopConfiguration(KanbanCase):
         answer = self.scan(card)
         self.produce(card.production_id, 5)
         undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
-        self.assertEqual(undone['result'], 'rejected')
+        self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_started'))
         self.assertEqual(card.state, 'ordered')
+
+    def test_undo_of_a_card_whose_order_fills_others_too_is_refused_with_that_reason(self):
+        loop = self.make_loop(trigger_policy='batch', batch_size=2, card_count=4)
+        first, second = loop.card_ids.sorted('sequence')[:2]
+        self.scan(first)
+        answer = self.scan(second)
+        production = second.production_id
+        self.assertEqual(first.production_id, production)
+        undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
+        self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_shared'))
+        self.assertIn('other cards', undone['message'])
+        self.assertEqual((second.state, production.state), ('ordered', 'confirmed'))
 
 
 class TestBoard(KanbanCase):
