@@ -16,7 +16,8 @@ from bench.measure import log
 from bench.session import DatabaseInUse
 
 PAGE = 40  # Odoo 11 kanban columns load 40 records
-SUPERMARKETS = 10
+# few: a column's first page then comes from as many loops at every size
+SUPERMARKETS = 2
 CARDS_PER_LOOP = 4
 CARD_FIELDS = ['barcode', 'state', 'color', 'container_qty', 'order_ref', 'waiting_reason',
                'loop_name', 'product_id']
@@ -59,8 +60,8 @@ def models_magic():
 
 
 class BoardGrowth:
-    """Cards, loops and products (variants of one template) by SQL in ten
-    supermarkets made by the ORM; each loop has 4 cards in mixed states."""
+    """Cards, loops and products (variants of one template) by SQL in the
+    SUPERMARKETS made by the ORM; each loop has 4 cards in mixed states."""
 
     def __init__(self, env, factory):
         self.env = env
