@@ -97,12 +97,24 @@ class OdooSession:
                 cr.close()
 
     def retire(self, loop_ids):
-        """Committed: these loops and their cards archived (their orders
-        stay), so the next runs' boards and cron do not carry them."""
+        """Committed: these loops and their cards archived, and the open
+        orders of their products cancelled (with the moves of those MOs),
+        so the next runs' boards, cron and scheduler do not carry them."""
         if not loop_ids:
             return
         cr = self.registry.cursor()
         try:
+            cr.execute("""
+                WITH products AS (SELECT product_id FROM jit_kanban_loop WHERE id IN %s),
+                productions AS (
+                    UPDATE mrp_production SET state = 'cancel'
+                     WHERE state NOT IN ('done', 'cancel') AND product_id IN (SELECT * FROM products)
+                    RETURNING id)
+                UPDATE stock_move SET state = 'cancel'
+                 WHERE state NOT IN ('done', 'cancel')
+                   AND (product_id IN (SELECT * FROM products)
+                        OR raw_material_production_id IN (SELECT id FROM productions)
+                        OR production_id IN (SELECT id FROM productions))""", (tuple(loop_ids),))
             cr.execute('UPDATE jit_kanban_card SET active = false WHERE loop_id IN %s',
                        (tuple(loop_ids),))
             cr.execute("""UPDATE jit_kanban_loop SET active = false, state = 'draft', full_count = 0,

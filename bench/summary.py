@@ -3,7 +3,7 @@
 from bench import measure
 from bench.measure import log
 
-from bench.planning_reads import SHORTAGE, SIZING_RUN, SIZING_RUN_TARGET_MS
+from bench.planning_reads import SHORTAGE, SHORTAGE_LIMIT, SIZING_RUN, SIZING_RUN_TARGET_MS
 
 # what each ratio should be (None: informative)
 TARGETS = {'signal': 1.05, 'batch MO': 0.5, 'cards board, first page': 1.2,
@@ -46,36 +46,39 @@ def planning_rows(results):
       times): its work is linear in loops by nature, so its baseline is the
       smallest size scaled linearly, like the other per-loop reads; its
       real target is absolute (TARGETS_MS).
-    - The shortage page is compared with the same page at the smallest size,
-      unscaled.  The view does rank every loop to find the worst 80, but
+    - The shortage page is compared with the same page at the smallest size
+      whose page is full (SHORTAGE_LIMIT rows: a smaller size shows fewer
+      rows, a cheaper read), unscaled.  The view does rank every loop to find the worst 80, but
       that is 5-10 ms of SQL per read at 1,000 loops (about 30 ms of the
       page's 120); most of the page is the ORM reading the rows shown
       (display names, products), a fixed cost once the page is full.  Scaled linearly, that fixed cost
       would make a baseline so generous (x100 at 1,000 loops) that it would
       have hidden the scan of the whole move history this row was added
-      to catch.  Unscaled, the ratio also carries the page filling up (the
-      smallest size shows fewer than 80 rows): compare the full-page sizes
-      with each other (rows are in the detail and the planning lines)."""
+      to catch."""
     rows = []
-    first = results[0]
     for key, name, scaled in (('sizing_run', SIZING_RUN, True), ('shortage', SHORTAGE, False)):
-        if key not in first:
+        if key not in results[0]:
             continue
+        first = results[0] if scaled else next(
+            (result for result in results if result[key]['rows'] >= SHORTAGE_LIMIT), results[0])
         for result in results:
-            rows.append(dict(_grown_row(name, first, result, key, scaled),
+            full = not scaled and first[key]['rows'] >= SHORTAGE_LIMIT
+            rows.append(dict(_grown_row(name, first, result, key, scaled,
+                                        ', a full page' if full else ''),
                              rows=result[key]['rows']))
     return rows
 
 
-def _grown_row(name, first, result, key, scaled):
-    """A read of the growing supermarket at one size, against the smallest
-    size (scaled linearly when the read's work is per loop)."""
+def _grown_row(name, first, result, key, scaled, page=''):
+    """A read of the growing supermarket at one size, against ``first``
+    (the smallest size, scaled linearly when the read's work is per loop);
+    ``page``: what the baseline's text adds."""
     read = result[key]
     base = first[key]['median_ms'] * (result['size'] / float(first['size']) if scaled else 1.0)
     return {'name': name, 'size': result['size'], 'n': read['samples'],
             'median_ms': read['median_ms'], 'p95_ms': measure.percentile(read['times_ms'], 0.95),
             'baseline': ('%d loops, scaled linearly' if scaled else
-                         'same read at %d loops') % first['size'],
+                         'same read at %d loops' + page) % first['size'],
             'baseline_median_ms': base, 'ratio': read['median_ms'] / base if base else None,
             'queries': read['queries'], 'moves_in_db': result['rows']['stock_move']}
 
