@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import odoo
 import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -56,3 +57,31 @@ def test_bench_flatness_writes_the_planning_rows(request, tmp_path):
         assert row['queries'] > 0 and row['median_ms'] > 0
     assert 'Planning at scale' in output
     assert 'ok (<= 10000 ms)' in output or 'OVER 10000 ms' in output
+
+
+def test_the_boards_part_never_touches_a_database_it_did_not_make(request, tmp_path):
+    """A database already holding the name of a copy the boards part would
+    make is left as it is, and the run stops saying so."""
+    config = os.environ.get('JIT_KANBAN_ODOO_CONFIG') or request.config.getoption('--odoo-config')
+    database = request.config.getoption('--odoo-database')
+    server = odoo.sql_db.db_connect('postgres').cursor()
+    server.autocommit(True)
+    someone_elses = '%s_copy_1' % database
+    server.execute('DROP DATABASE IF EXISTS "%s"' % someone_elses)
+    server.execute('CREATE DATABASE "%s" TEMPLATE template0' % someone_elses)
+    server.execute('COMMENT ON DATABASE "%s" IS %%s' % someone_elses, ("not the bench's",))
+    try:
+        out = str(tmp_path / 'latest.json')
+        result = subprocess.run(
+            [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run', '--config', config,
+             '--db', database, '--parts', 'boards', '--board-sizes', '40,80', '--board-reps', '1',
+             '--out', out], cwd=REPO_ROOT, timeout=120,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+        assert result.returncode != 0
+        assert 'exists and was not made by this run' in result.stdout
+        server.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                       "WHERE datname = %s", (someone_elses,))
+        assert server.fetchall() == [("not the bench's",)]
+    finally:
+        server.execute('DROP DATABASE IF EXISTS "%s"' % someone_elses)
+        server.close()
