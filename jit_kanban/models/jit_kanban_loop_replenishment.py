@@ -78,6 +78,8 @@ class JitKanbanLoop(models.Model):
         reason, and the cron tries again; anything else is logged as an
         error, with the signal kept all the same."""
         quantity = self.container_qty  # read before Odoo's create empties the cache
+        if signalled and signalled.card_id not in cards.ids:
+            signalled = None  # the scanned card is not in this order
         try:
             with self.env.cr.savepoint():
                 ordered, group = self._run_procurement(cards, signalled)
@@ -91,7 +93,7 @@ class JitKanbanLoop(models.Model):
         except Exception:  # noqa: BLE001 - the scan is kept; the error is logged loudly
             _logger.exception('kanban loop %s: order failed', self.name)
             message = _('the order could not be made (see the server log)')
-        if signalled and signalled.card_id in cards.ids:
+        if signalled:
             kanban_sql.empty_signalled(self.env.cr, self.env.uid, signalled)
         cards.invalidate_cache(ids=cards.ids)
         changed = cards.filtered(lambda c: c.waiting_reason != message or not c.order_failed)
@@ -108,8 +110,7 @@ class JitKanbanLoop(models.Model):
         product = self.product_id
         quantity = engine.order_quantity(len(cards), self.container_qty)
         values = self._procurement_values(cards)
-        values['jit_kanban_signalled'] = signalled if signalled and signalled.card_id in cards.ids \
-            else None
+        values['jit_kanban_signalled'] = signalled
         self.env['procurement.group'].sudo().run(
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
         return values['jit_kanban_ordered'] or None, values.get('group_id')
