@@ -78,7 +78,10 @@ def parse_args(argv):
     parser.add_argument('--events-per-loop', type=int, default=100)
     parser.add_argument('--moves-per-loop', type=int, default=500,
                         help='done stock moves out of the supermarket per loop (sizing history)')
-    parser.add_argument('--board-reps', type=int, default=15)
+    parser.add_argument('--board-reps', type=int, default=15,
+                        help='samples of each read of the flat part, per size')
+    parser.add_argument('--boards-rounds', type=int, default=60,
+                        help='rounds of the boards part: each board read once per size and round')
     parser.add_argument('--run-reps', type=int, default=5,
                         help='year-long sizing runs of every loop at each size (0: skip the '
                              'sizing-run and shortage rows)')

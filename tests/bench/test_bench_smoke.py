@@ -74,7 +74,7 @@ def test_the_boards_part_never_touches_a_database_it_did_not_make(request, tmp_p
         out = str(tmp_path / 'latest.json')
         result = subprocess.run(
             [sys.executable, '-W', 'ignore::UserWarning', '-m', 'bench.run', '--config', config,
-             '--db', database, '--parts', 'boards', '--board-sizes', '40,80', '--board-reps', '1',
+             '--db', database, '--parts', 'boards', '--board-sizes', '40,80', '--boards-rounds', '1',
              '--out', out], cwd=REPO_ROOT, timeout=120,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
         assert result.returncode != 0
