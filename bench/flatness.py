@@ -225,7 +225,7 @@ def bench_flat(env, factory, signal_loops, args):
         row['loop_history'] = read_probe(env, lambda: Event.search_read(
             [('loop_id', '=', fixed_loop.id)], HISTORY_FIELDS, limit=80), reps)
         if args.run_reps:
-            row.update(bench_planning(env, growth, reps, args.run_reps, user))
+            row.update(bench_planning(env, growth, args.shortage_reps, args.run_reps, user))
         if args.scale_reps:
             row['signal'] = [summarize(m, collect_pairs(
                 env, SignalCase(env, factory, env['jit.kanban.loop'].browse(signal_loops[m])),

@@ -112,7 +112,7 @@ def attribute_run(env, loop_ids):
             for label, (wall, cpu, q, calls) in probe.stats.items()}
 
 
-def bench_planning(env, growth, reps, run_reps, user):
+def bench_planning(env, growth, shortage_reps, run_reps, user):
     """The two planning reads of one size, as dicts for the flatness row."""
     loop_ids = growth.loops.ids
     times, queries, made = rolled_back_samples(env, lambda: sizing_run(env, loop_ids), run_reps,
@@ -122,7 +122,7 @@ def bench_planning(env, growth, reps, run_reps, user):
                phases=attribute_run(env, loop_ids))
     as_manager = env(user=user.id)
     times, queries, shown = rolled_back_samples(as_manager, lambda: open_shortage(as_manager),
-                                                reps, warmup=2)
+                                                shortage_reps, warmup=2)
     shortage = measure.summary(times, queries)
     shortage.update(rows=shown, per_loop_ms=shortage['median_ms'] / len(loop_ids))
     return {'sizing_run': run, 'shortage': shortage}

@@ -80,6 +80,9 @@ def parse_args(argv):
                         help='done stock moves out of the supermarket per loop (sizing history)')
     parser.add_argument('--board-reps', type=int, default=15,
                         help='samples of each read of the flat part, per size')
+    parser.add_argument('--shortage-reps', type=int, default=45,
+                        help='samples of the Shortage Risk first page, per size (sizes are '
+                             'measured one after the other: 15 left its ratio between 1.0 and 1.9)')
     parser.add_argument('--boards-rounds', type=int, default=60,
                         help='rounds of the boards part: each board read once per size and round')
     parser.add_argument('--run-reps', type=int, default=5,

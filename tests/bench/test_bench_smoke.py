@@ -47,7 +47,8 @@ def test_bench_flatness_writes_the_planning_rows(request, tmp_path):
     table, at every size, with their targets printed."""
     output, rows = run_bench(request, tmp_path, '--parts', 'flat', '--sizes', '2,4',
                              '--moves-per-loop', '20', '--events-per-loop', '8',
-                             '--board-reps', '1', '--run-reps', '1', '--scale-reps', '0')
+                             '--board-reps', '1', '--run-reps', '1', '--shortage-reps', '1',
+                             '--scale-reps', '0')
     rows = [row for row in rows if row['name'] in ('sizing run, 365 days', 'shortage, first page')]
     assert sorted((row['name'], row['size']) for row in rows) == [
         ('shortage, first page', 2), ('shortage, first page', 4),
