@@ -28,7 +28,7 @@ SIZING_RUN_TARGET_MS = 10000.0
 SHORTAGE = 'shortage, first page'
 SHORTAGE_FIELDS = ['risk_level', 'loop_id', 'location_id', 'replenish_method', 'on_hand_qty',
                    'claimed_qty', 'late_order_count', 'late_card_count', 'oldest_signal_at',
-                   'short_component_count', 'action_text', 'risk_score']
+                   'short_component_count', 'action_text', 'risk_score', 'product_id']
 SHORTAGE_DOMAIN = [('risk_score', '>', 0)]  # the action's search_default_at_risk
 SHORTAGE_LIMIT = 80  # a list view's page in Odoo 11
 

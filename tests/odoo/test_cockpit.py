@@ -57,6 +57,30 @@ class TestCockpit(KanbanCase):
             self.put_stock(component, production.location_src_id, 20)
         self.assertEqual(self.shortage_rows(loop).short_component_count, 0)
 
+    def test_the_shortage_page_reads_the_risk_view_once_for_its_rows(self):
+        """Every pass over the view ranks every loop of the factory: the page
+        the list asks for (its own fields) makes two, the search and the read
+        of its rows, "What to Do" included."""
+        loop = self.make_loop('buy')
+        self.put_stock(self.bought, self.supermarket, -10)
+        view = self.Shortage.fields_view_get(view_type='tree')
+        self.Shortage.invalidate_cache()
+        passes = []
+        execute = type(self.env.cr).execute
+
+        def counting(cr, query, params=None, log_exceptions=None):
+            if 'jit_kanban_shortage' in query:
+                passes.append(query)
+            return execute(cr, query, params, log_exceptions)
+        type(self.env.cr).execute = counting
+        try:
+            rows = self.Shortage.search_read([('loop_id', '=', loop.id)], list(view['fields']),
+                                             limit=80)
+        finally:
+            type(self.env.cr).execute = execute
+        self.assertIn('Count the supermarket', rows[0]['action_text'])
+        self.assertEqual(len(passes), 2, passes)
+
     def test_lead_time_planned_vs_actual(self):
         loop = self.make_loop('transfer', lead_time_days=0.5)
         self.assertEqual(loop.kpi_receipt_count, 0)
