@@ -31,7 +31,7 @@ def run_bench(request, tmp_path, *options):
 
 def test_bench_boards_write_the_summary_rows(request, tmp_path):
     output, rows = run_bench(request, tmp_path, '--parts', 'boards', '--board-sizes', '40,80',
-                             '--board-reps', '1')
+                             '--boards-rounds', '1')
     assert {row['name'] for row in rows} == {'cards board, first page',
                                              'supermarket board, first page'}
     for row in rows:

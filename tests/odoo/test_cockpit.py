@@ -57,7 +57,7 @@ class TestCockpit(KanbanCase):
             self.put_stock(component, production.location_src_id, 20)
         self.assertEqual(self.shortage_rows(loop).short_component_count, 0)
 
-    def test_the_shortage_page_reads_the_risk_view_once_for_its_rows(self):
+    def test_the_shortage_page_passes_over_the_risk_view_twice(self):
         """Every pass over the view ranks every loop of the factory: the page
         the list asks for (its own fields) makes two, the search and the read
         of its rows, "What to Do" included."""
