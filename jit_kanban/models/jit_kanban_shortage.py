@@ -13,10 +13,14 @@ class JitKanbanShortage(models.Model):
     _name = 'jit.kanban.shortage'
     _description = 'Kanban Shortage Risk'
     _auto = False
-    _order = 'risk_score desc, late_order_count desc, oldest_signal_at, loop_id'
+    # ties by the loop's name, a column of the view: ordering by loop_id
+    # would make Odoo join the loops and their supermarkets for every search
+    # and count, each of which ranks every loop of the factory
+    _order = 'risk_score desc, late_order_count desc, oldest_signal_at, loop_name, id'
     _rec_name = 'loop_id'
 
     loop_id = fields.Many2one('jit.kanban.loop', 'Loop', readonly=True)
+    loop_name = fields.Char('Loop Name', readonly=True)
     product_id = fields.Many2one('product.product', 'Product', readonly=True)
     location_id = fields.Many2one('stock.location', 'Supermarket', readonly=True)
     company_id = fields.Many2one('res.company', readonly=True)
@@ -141,7 +145,8 @@ class JitKanbanShortage(models.Model):
                  GROUP BY n.loop_id
             ),
             facts AS (
-                SELECT l.id, l.product_id, l.location_id, l.company_id, l.replenish_method,
+                SELECT l.id, l.name AS loop_name, l.product_id, l.location_id, l.company_id,
+                       l.replenish_method,
                        l.lead_time_days, l.full_count, l.full_count * l.container_qty AS claimed_qty,
                        oh.qty AS on_hand_qty, COALESCE(lc.n, 0) AS late_card_count,
                        lc.oldest AS oldest_signal_at,
@@ -163,8 +168,8 @@ class JitKanbanShortage(models.Model):
                        + CASE WHEN f.late_card_count > 0 THEN %(late_card)d ELSE 0 END AS risk_score
                   FROM facts f
             )
-            SELECT id, id AS loop_id, product_id, location_id, company_id, replenish_method,
-                   lead_time_days, full_count, claimed_qty, on_hand_qty, late_card_count,
+            SELECT id, id AS loop_id, loop_name, product_id, location_id, company_id,
+                   replenish_method, lead_time_days, full_count, claimed_qty, on_hand_qty, late_card_count,
                    oldest_signal_at, late_order_count::integer AS late_order_count,
                    short_component_count::integer AS short_component_count, risk_score,
                    CASE WHEN risk_score >= %(high)d THEN '%(level_high)s'

@@ -60,7 +60,8 @@ class TestCockpit(KanbanCase):
     def test_the_shortage_page_passes_over_the_risk_view_twice(self):
         """Every pass over the view ranks every loop of the factory: the page
         the list asks for (its own fields) makes two, the search and the read
-        of its rows, "What to Do" included."""
+        of its rows, "What to Do" included, and ranks without joining the
+        loops and their supermarkets."""
         loop = self.make_loop('buy')
         self.put_stock(self.bought, self.supermarket, -10)
         view = self.Shortage.fields_view_get(view_type='tree')
@@ -80,6 +81,8 @@ class TestCockpit(KanbanCase):
             type(self.env.cr).execute = execute
         self.assertIn('Count the supermarket', rows[0]['action_text'])
         self.assertEqual(len(passes), 2, passes)
+        self.assertFalse([query for query in passes if '"jit_kanban_loop"' in query],
+                         'the ranking needs no join to the loops')
 
     def test_lead_time_planned_vs_actual(self):
         loop = self.make_loop('transfer', lead_time_days=0.5)
