@@ -113,7 +113,8 @@ class JitKanbanCardScan(models.Model):
         events = [dict(self._event_row(locked.card_row, 'signal', origin, 'full', 'empty',
                                        loop.container_qty), **request)]
         orders = loop._replenish(origin='auto', events=events, signalled=signalled,
-                                 waiting=(locked.waiting, locked.open_orders))
+                                 waiting=(locked.waiting, locked.open_orders),
+                                 rule_id=locked.rule_id)
         event_ids = loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders),
                                       events=events, user_id=uid,
                                       emptied=None if self.id in orders else signalled)

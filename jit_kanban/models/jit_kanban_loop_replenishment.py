@@ -32,14 +32,16 @@ class JitKanbanLoop(models.Model):
         return True
 
     def _replenish(self, origin='auto', window_due=False, events=None, waiting=None,
-                   signalled=None):
+                   signalled=None, rule_id=None):
         """Turn waiting (empty) cards into orders as the trigger policy says.
         Returns {card id: (model, id, name)} of the orders made.  Caller holds
         the loop lock.  With ``events`` the caller records the events (one
         INSERT for a whole scan) and refreshes the board; ``waiting``: the
         empty card ids and open orders when the caller read them already;
         ``signalled``: a scan's card, still full in the table, that the
-        order which takes it writes as signalled (kanban_sql.Signalled)."""
+        order which takes it writes as signalled (kanban_sql.Signalled);
+        ``rule_id``: the procurement rule of its orders, read with the lock
+        (kanban_sql.LOOP_RULE)."""
         self.ensure_one()
         if self.state != 'active':
             return {}
@@ -55,7 +57,7 @@ class JitKanbanLoop(models.Model):
         start = 0
         for size in plan.groups:
             orders.update(self._order_cards(Card.browse(waiting[start:start + size]), origin,
-                                            events, signalled))
+                                            events, signalled, rule_id))
             start += size
         left = waiting[start:]
         if left:
@@ -72,7 +74,7 @@ class JitKanbanLoop(models.Model):
                 self._refresh_board()
         return orders
 
-    def _order_cards(self, cards, origin, events, signalled=None):
+    def _order_cards(self, cards, origin, events, signalled=None, rule_id=None):
         """One replenishment order for ``cards``.  What a person can fix (no
         BoM, no vendor price, no route) leaves the cards empty with the
         reason, and the cron tries again; anything else is logged as an
@@ -82,7 +84,7 @@ class JitKanbanLoop(models.Model):
             signalled = None  # the scanned card is not in this order
         try:
             with self.env.cr.savepoint():
-                ordered, group = self._run_procurement(cards, signalled)
+                ordered, group = self._run_procurement(cards, signalled, rule_id)
                 return cards._mark_ordered(origin, quantity, events, rows=ordered,
                                            document=group, signalled=signalled)
         except (UserError, ValidationError) as error:
@@ -102,7 +104,7 @@ class JitKanbanLoop(models.Model):
             self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
         return {}
 
-    def _run_procurement(self, cards, signalled=None):
+    def _run_procurement(self, cards, signalled=None, rule_id=None):
         """Odoo's procurement makes the order; its hooks link the cards.
         Returns (the card rows the document's creation moved to ordered, or
         None; a transfer's procurement group, made here, whose cards are
@@ -110,7 +112,7 @@ class JitKanbanLoop(models.Model):
         product = self.product_id
         quantity = engine.order_quantity(len(cards), self.container_qty)
         values = self._procurement_values(cards)
-        values['jit_kanban_signalled'] = signalled
+        values.update(jit_kanban_signalled=signalled, jit_kanban_rule_id=rule_id)
         self.env['procurement.group'].sudo().run(
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
         return values['jit_kanban_ordered'] or None, values.get('group_id')
@@ -183,12 +185,13 @@ class JitKanbanLoop(models.Model):
         loops = quiet.browse([row[0] for row in self.env.cr.fetchall()])
         # heijunka: what each due scheduled MO loop may release (jit_kanban_loop_levelling.py)
         loops = loops.with_context(jit_kanban_capacity=loops._capacity_levels(now))
+        rules = kanban_sql.loop_rules(self.env.cr, loops.ids)
         for loop in loops:
             due = loop.trigger_policy != 'scheduled' or not loop.next_window or loop.next_window <= now
             try:
                 with self.env.cr.savepoint():
                     loop._lock_rows()
-                    loop._replenish(origin='auto', window_due=due)
+                    loop._replenish(origin='auto', window_due=due, rule_id=rules.get(loop.id))
                     if loop.trigger_policy == 'scheduled' and due:
                         loop.next_window = fields.Datetime.to_string(
                             fields.Datetime.from_string(now) + timedelta(minutes=max(loop.schedule_minutes, 1)))

@@ -27,6 +27,18 @@ OPEN_ORDERS = """
 # the order in which a loop's empty cards are ordered: oldest signal first
 # (a card emptied without one first of all), so a card signalled now is last
 WAITING_ORDER = 'signalled_at NULLS FIRST, sequence'
+# the procurement rule Odoo's _get_rule finds first for an order of loop
+# {loop} at its supermarket: the loop's route, the supermarket, the loop's
+# warehouse or none, by route then rule sequence.  Read with the loop's
+# lock, it saves each order Odoo's rule search; NULL where Odoo would look
+# further (no warehouse on the loop, or no such rule: then Odoo searches
+# the supermarket's parents, the product's and the warehouse's routes).
+LOOP_RULE = """
+    (SELECT r.id FROM procurement_rule r
+      WHERE r.route_id = {loop}.route_id AND r.location_id = {loop}.location_id AND r.active
+        AND {loop}.warehouse_id IS NOT NULL
+        AND (r.warehouse_id = {loop}.warehouse_id OR r.warehouse_id IS NULL)
+      ORDER BY r.route_sequence, r.sequence, r.id LIMIT 1)"""
 
 
 # what the operator's screen shows of a card (see _facts), from ``c`` (card)
@@ -76,11 +88,11 @@ def lock_cards(cr, card_ids):
 # what lock_card_and_loop reads: the loop's and card's states, the card's
 # facts (see _facts) and row (CARD_ROW), the loop's own columns ({column:
 # value}), and what the loop would have waiting if the card were signalled
-# now: its empty card ids in the order they are ordered, the card last, and
-# its number of open orders
+# now: its empty card ids in the order they are ordered, the card last, its
+# number of open orders, and the procurement rule of its orders (LOOP_RULE)
 Locked = collections.namedtuple('Locked', 'loop_id loop_state loop_active lock_reason '
                                           'card_active location_id facts card_row loop_row '
-                                          'waiting open_orders')
+                                          'waiting open_orders rule_id')
 
 
 def lock_card_and_loop(cr, card, loop_columns=()):
@@ -104,19 +116,20 @@ def lock_card_and_loop(cr, card, loop_columns=()):
         SELECT l.id, l.state, l.active, l.lock_reason, c.active, c.location_id,
                (SELECT ARRAY_AGG(id ORDER BY %s) FROM jit_kanban_card
                  WHERE loop_id = l.id AND state = 'empty' AND active AND id <> c.id),
-               (%s), %s, %s%s
+               (%s), %s, %s, %s%s
           FROM jit_kanban_card c JOIN l ON l.id = c.loop_id
          WHERE c.id = (SELECT * FROM found)
            FOR UPDATE OF c""" % (found, WAITING_ORDER, OPEN_ORDERS.format(loop='l.id'),
+                                 LOOP_RULE.format(loop='l'),
                                  ', '.join('c.%s' % name for name in CARD_ROW), FACTS_SELECT,
                                  extra), list(params))
     row = cr.fetchone()
     if not row:
         return None
-    facts_at = 8 + len(CARD_ROW)
+    facts_at = 9 + len(CARD_ROW)
     size = facts_at + FACTS_SIZE
-    return Locked(*row[:6], waiting=(row[6] or []) + [row[8]], open_orders=row[7],
-                  card_row=dict(zip(CARD_ROW, row[8:facts_at])),
+    return Locked(*row[:6], waiting=(row[6] or []) + [row[9]], open_orders=row[7],
+                  rule_id=row[8], card_row=dict(zip(CARD_ROW, row[9:facts_at])),
                   facts=_facts(row[facts_at:size]), loop_row=dict(zip(loop_columns, row[size:])))
 
 
@@ -237,6 +250,15 @@ def set_state_named(cr, uid, card_ids, state, name_queries, signalled=None, **co
                              if names[2 * i]), None)
         rows.append(row)
     return rows
+
+
+def loop_rules(cr, loop_ids):
+    """{loop id: the procurement rule of its orders (LOOP_RULE), or None}."""
+    if not loop_ids:
+        return {}
+    cr.execute('SELECT l.id, %s FROM jit_kanban_loop l WHERE l.id IN %%s' % LOOP_RULE.format(loop='l'),
+               (tuple(loop_ids),))
+    return dict(cr.fetchall())
 
 
 def waiting_cards(cr, loop_id):

@@ -23,6 +23,15 @@ class ProcurementGroup(models.Model):
         tools.create_index(self.env.cr, 'stock_picking_kanban_group_index', 'stock_picking',
                            ['group_id'])
 
+    @api.model
+    def _get_rule(self, product_id, location_id, values):
+        # a kanban order's rule was read with its loop's lock: the one
+        # Odoo's search finds first (kanban_sql.LOOP_RULE)
+        rule_id = values.get('jit_kanban_rule_id')
+        if rule_id:
+            return self.env['procurement.rule'].browse(rule_id)
+        return super(ProcurementGroup, self)._get_rule(product_id, location_id, values)
+
     def _jit_kanban_moves(self):
         return self.env['stock.move'].search([('group_id', 'in', self.ids)])
 
