@@ -209,3 +209,25 @@ class JitKanbanLoop(models.Model):
             for card in loop.card_ids.sorted('sequence')[:count]:
                 card.with_context(jit_kanban_origin='station')._signal('station')
         return True
+
+    @api.model
+    def _demo_late(self, loop_ids, days):
+        """Demo data: the signals of these buy loops were made ``days`` ago
+        (_demo_signal's scans happen at install time) and their vendor is
+        past the loop's lead time, so Shortage Risk has a late order and
+        cards waiting too long to show on a fresh demo."""
+        placed = fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days)
+        for loop in self.browse(loop_ids).filtered(lambda l: l.replenish_method == 'buy'):
+            cards = loop.card_ids.filtered(lambda c: c.state in ('empty', 'ordered') and c.signalled_at)
+            if not cards:
+                continue
+            due = placed + timedelta(days=loop.lead_time_days)
+            cards.mapped('purchase_line_id').write({'date_planned': fields.Datetime.to_string(due)})
+            self.env.cr.execute("""
+                UPDATE jit_kanban_card SET signalled_at = %(at)s, ordered_at = %(at)s WHERE id IN %(ids)s;
+                UPDATE jit_kanban_event SET date = %(at)s
+                 WHERE card_id IN %(ids)s AND event_type IN ('signal', 'order') AND date > %(at)s""",
+                                {'at': fields.Datetime.to_string(placed), 'ids': tuple(cards.ids)})
+            cards.invalidate_cache(['signalled_at', 'ordered_at'])
+        return True
+

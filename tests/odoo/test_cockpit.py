@@ -57,6 +57,15 @@ class TestCockpit(KanbanCase):
             self.put_stock(component, production.location_src_id, 20)
         self.assertEqual(self.shortage_rows(loop).short_component_count, 0)
 
+    def test_the_demo_factory_opens_shortage_risk_on_a_late_vendor(self):
+        seals = self.env.ref('jit_kanban.loop_shaft_seal')
+        at_risk = self.Shortage.search([('risk_score', '>', 0)])
+        self.assertIn(seals, at_risk.mapped('loop_id'), 'the At Risk list is not empty on the demo')
+        row = self.shortage_rows(seals)
+        self.assertEqual(row.late_order_count, 1)
+        self.assertEqual(row.late_card_count, 2, 'both cards signalled a week ago, lead time 5 days')
+        self.assertIn('past due', row.action_text)
+
     def test_the_shortage_page_passes_over_the_risk_view_twice(self):
         """Every pass over the view ranks every loop of the factory: the page
         the list asks for (its own fields) makes two, the search and the read
