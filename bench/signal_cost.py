@@ -122,13 +122,14 @@ def collect_pairs(env, case, reps, warmup, raw=None):
     for _ in range(warmup):
         sample(env, case.baseline)
         sample(env, case.kanban)
-    for index in range(reps):
-        # alternate the order within the pair (ABBA) so a drift hits both alike
-        order = SIDES if index % 2 == 0 else SIDES[::-1]
-        for side in order:
-            ms, count = sample(env, getattr(case, side), raw[side]['cpu'])
-            raw[side]['ms'].append(ms)
-            raw[side]['queries'].append(count)
+    with measure.frozen_heap():
+        for index in range(reps):
+            # alternate the order within the pair (ABBA) so a drift hits both alike
+            order = SIDES if index % 2 == 0 else SIDES[::-1]
+            for side in order:
+                ms, count = sample(env, getattr(case, side), raw[side]['cpu'])
+                raw[side]['ms'].append(ms)
+                raw[side]['queries'].append(count)
     return raw
 
 

@@ -139,23 +139,22 @@ class JitKanbanCard(models.Model):
     # ------------------------------------------------------------------
     # transitions driven by orders
     # ------------------------------------------------------------------
-    def _mark_ordered(self, origin, quantity, events=None, rows=None, document=None,
-                      signalled=None):
-        """These cards have their order now (the procurement hooks linked
-        it; ``rows``: when the document's creation also moved them to
-        ordered; ``document``: linked and named here, e.g. a transfer's
-        group; ``signalled``: a scan's card among them, still full).
-        Returns {card id: (model, id, name)}; cards the procurement left
-        unlinked or unnamed are not ordered (UserError: the signal is
-        kept)."""
-        if rows is None:
-            link = document._jit_kanban_card_links() if document else {}
-            rows = kanban_sql.set_state_named(
-                self.env.cr, self.env.uid, self.ids, 'ordered',
-                self.env['jit.kanban.orders']._name_queries(document and [document._name]),
-                signalled=signalled, ordered_at=fields.Datetime.now(), waiting_reason=None,
-                order_failed=False, **link)
-            self.invalidate_cache(ids=self.ids)
+    def _mark_ordered(self, origin, quantity, events=None, document=None, signalled=None):
+        """These cards have their order now: ``document``, which Odoo's
+        procurement made (or added them to), takes them in one statement,
+        which names it (``signalled``: a scan's card among them, still
+        full: kanban_sql.Signalled).  Returns {card id: (model, id, name)};
+        no document, or cards left unnamed, is no order (UserError: the
+        signal is kept)."""
+        if not document:
+            raise UserError(_('the procurement made no order for these cards'))
+        rows = kanban_sql.set_state_named(
+            self.env.cr, self.env.uid, self.ids, 'ordered',
+            self.env['jit.kanban.orders']._name_queries([document._name]),
+            signalled=signalled, ordered_at=fields.Datetime.now(), waiting_reason=None,
+            order_failed=False, **document._jit_kanban_card_links())
+        self.invalidate_cache(ids=self.ids)
+        document.invalidate_cache(['jit_kanban_card_ids'], document.ids)
         refs = {row['id']: row['order'] for row in rows if row['order']}
         if len(refs) != len(self) or len(rows) != len(self):
             raise UserError(_('the procurement made no order for these cards'))

@@ -109,7 +109,7 @@ class JitKanbanCardScan(models.Model):
         loop = Loop.browse(locked.loop_id)._jit_kanban_cache_row(locked.loop_row)
         # the card is written by the statement that orders it, or else by
         # the one that moves the board (kanban_sql.Signalled)
-        signalled = kanban_sql.Signalled(self.id, fields.Datetime.now())
+        signalled = kanban_sql.Signalled(self.id, fields.Datetime.now(), uid)
         events = [dict(self._event_row(locked.card_row, 'signal', origin, 'full', 'empty',
                                        loop.container_qty), **request)]
         orders = loop._replenish(origin='auto', events=events, signalled=signalled,

@@ -57,6 +57,11 @@ class JitKanbanEvent(models.Model):
     def _record(self, cards, event_type, origin, from_state=None, reason=None, barcode=None):
         """One event per card (or one for a scan that matched no card), in
         one INSERT."""
+        return self._insert_rows(self._rows(cards, event_type, origin, from_state, reason, barcode))
+
+    @api.model
+    def _rows(self, cards, event_type, origin, from_state=None, reason=None, barcode=None):
+        """The rows _record inserts (kanban_sql.insert_events)."""
         now = fields.Datetime.from_string(fields.Datetime.now())
         if not cards:
             rows = [{'event_type': event_type, 'origin': origin, 'reason': reason,
@@ -77,7 +82,7 @@ class JitKanbanEvent(models.Model):
                     row['lead_time_hours'] = (
                         now - fields.Datetime.from_string(card.signalled_at)).total_seconds() / 3600.0
                 rows.append(row)
-        return self._insert_rows(rows)
+        return rows
 
     @api.model
     def _insert_rows(self, rows):

@@ -84,9 +84,9 @@ class JitKanbanLoop(models.Model):
             signalled = None  # the scanned card is not in this order
         try:
             with self.env.cr.savepoint():
-                ordered, group = self._run_procurement(cards, signalled, rule_id)
-                return cards._mark_ordered(origin, quantity, events, rows=ordered,
-                                           document=group, signalled=signalled)
+                document = self._run_procurement(cards, rule_id)
+                return cards._mark_ordered(origin, quantity, events, document=document,
+                                           signalled=signalled)
         except (UserError, ValidationError) as error:
             message = error.name
             _logger.info('kanban loop %s: order not created: %s', self.name, message)
@@ -101,21 +101,29 @@ class JitKanbanLoop(models.Model):
         changed = cards.filtered(lambda c: c.waiting_reason != message or not c.order_failed)
         if changed:
             changed.write({'waiting_reason': message, 'order_failed': True})
-            self.env['jit.kanban.event']._record(changed, 'error', origin, reason=message)
+            rows = self.env['jit.kanban.event']._rows(changed, 'error', origin, reason=message)
+            if events is None:
+                self.env['jit.kanban.event']._insert_rows(rows)
+            else:
+                events.extend(rows)  # after the scan's signal event, with it
         return {}
 
-    def _run_procurement(self, cards, signalled=None, rule_id=None):
-        """Odoo's procurement makes the order; its hooks link the cards.
-        Returns (the card rows the document's creation moved to ordered, or
-        None; a transfer's procurement group, made here, whose cards are
-        linked and marked in one statement once its picking exists)."""
+    def _run_procurement(self, cards, rule_id=None):
+        """Odoo's procurement makes the order; returns the document it made
+        or added ``cards`` to (None if none): the MO or purchase line its
+        hooks handed back, or a transfer's procurement group, made here."""
         product = self.product_id
         quantity = engine.order_quantity(len(cards), self.container_qty)
+        # read before Odoo's create empties the cache
+        transfer = self.replenish_method == 'transfer'
         values = self._procurement_values(cards)
-        values.update(jit_kanban_signalled=signalled, jit_kanban_rule_id=rule_id)
+        values['jit_kanban_rule_id'] = rule_id
         self.env['procurement.group'].sudo().run(
             product, quantity, product.uom_id, self.location_id, self.name, self.name, values)
-        return values['jit_kanban_ordered'] or None, values.get('group_id')
+        if transfer:
+            return values['group_id']
+        made = values['jit_kanban_documents']
+        return made[0] if len(set(made)) == 1 else None
 
     def _planned_date(self):
         """When an order made now is due: now plus the loop's lead time."""
@@ -131,7 +139,7 @@ class JitKanbanLoop(models.Model):
             'date_planned': self._planned_date(),
             'jit_kanban_loop': self,
             'jit_kanban_cards': cards,
-            'jit_kanban_ordered': [],  # filled by the document's creation (order mixin)
+            'jit_kanban_documents': [],  # filled by the document's creation (order mixin)
         }
         if self.replenish_method == 'manufacture' and self.bom_id:
             values['bom_id'] = self.bom_id

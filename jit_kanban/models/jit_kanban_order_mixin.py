@@ -25,7 +25,7 @@ def _take_link(vals):
     link = vals[LINK]
     cards = link.get('jit_kanban_cards') if isinstance(link, dict) else None
     if not (isinstance(cards, models.BaseModel) and cards._name == 'jit.kanban.card'
-            and isinstance(link.get('jit_kanban_ordered'), list)):
+            and isinstance(link.get('jit_kanban_documents'), list)):
         link = None
     return {key: value for key, value in vals.items() if key != LINK}, link
 
@@ -50,8 +50,11 @@ class JitKanbanOrderMixin(models.AbstractModel):
 
     @api.model
     def _jit_kanban_link_vals(self, values):
-        """Values tying a new (or merged) document to the loop and cards of
-        the procurement ``values`` (the procurement hooks add them)."""
+        """Values tying a new (or merged) document to the loop of the
+        procurement ``values`` (the procurement hooks add them); the
+        document is handed back in ``values['jit_kanban_documents']``,
+        and the loop links its cards once Odoo's procurement returns
+        (card._mark_ordered)."""
         loop, cards = values.get('jit_kanban_loop'), values.get('jit_kanban_cards')
         if not loop:
             return {}
@@ -65,7 +68,7 @@ class JitKanbanOrderMixin(models.AbstractModel):
         vals, link = _take_link(vals)
         record = super(JitKanbanOrderMixin, self).create(vals)
         if link:
-            record._jit_kanban_link(link)
+            link['jit_kanban_documents'].append(record)
         return record
 
     @api.multi
@@ -73,25 +76,8 @@ class JitKanbanOrderMixin(models.AbstractModel):
         vals, link = _take_link(vals)
         result = super(JitKanbanOrderMixin, self).write(vals)
         if link:
-            self._jit_kanban_link(link)
+            link['jit_kanban_documents'].extend(self)
         return result
-
-    def _jit_kanban_link(self, values):
-        """Point the cards of the procurement ``values`` at this document
-        (an MO or purchase line: named from its creation) and move them to
-        ordered, in one statement; their rows go back to the scan in
-        ``values['jit_kanban_ordered']``.  (A transfer's group is made by
-        the loop itself; its cards are linked once its picking exists:
-        card._mark_ordered.)"""
-        self.ensure_one()
-        cards = values['jit_kanban_cards']
-        values['jit_kanban_ordered'].extend(kanban_sql.set_state_named(
-            self.env.cr, self.env.uid, cards.ids, 'ordered',
-            self.env['jit.kanban.orders']._name_queries([self._name]),
-            signalled=values.get('jit_kanban_signalled'), ordered_at=fields.Datetime.now(),
-            waiting_reason=None, order_failed=False, **self._jit_kanban_card_links()))
-        cards.invalidate_cache(ids=cards.ids)
-        self.invalidate_cache(['jit_kanban_card_ids'], self.ids)
 
     def _jit_kanban_card_links(self):
         """The card columns of a card ordered by this document: its link,

@@ -135,8 +135,9 @@ def lock_card_and_loop(cr, card, loop_columns=()):
 
 # a card a scan signals: it stays full in the table until the statement
 # that orders it (set_state_named) or, if it waits, the one that moves the
-# board (shift_board) writes it, which saves the scan a statement of its own
-Signalled = collections.namedtuple('Signalled', 'card_id at')
+# board (shift_board) writes it, which saves the scan a statement of its own;
+# ``user_id``: who scanned (the order is made as the system)
+Signalled = collections.namedtuple('Signalled', 'card_id at user_id')
 # the link columns of a card linked to no order (a full card keeps the link
 # to its last order until it is signalled again)
 NO_LINKS = {column: None for column in ORDER_COLUMNS}
@@ -186,7 +187,7 @@ def empty_signalled(cr, uid, signalled):
 def _emptying(uid, signalled):
     """The UPDATE emptying a Signalled card still full: (sql, params)."""
     return _update(uid, [signalled.card_id], 'empty',
-                   dict(NO_LINKS, signalled_at=signalled.at, signalled_by=uid),
+                   dict(NO_LINKS, signalled_at=signalled.at, signalled_by=signalled.user_id),
                    returning=(), from_state='full')
 
 
@@ -205,7 +206,7 @@ def _update(uid, card_ids, state, columns, returning=CARD_ROW, signalled=None, f
     if signalled:
         sets += ['signalled_at = CASE WHEN id = %s THEN %s ELSE signalled_at END',
                  'signalled_by = CASE WHEN id = %s THEN %s ELSE signalled_by END']
-        params += [signalled.card_id, signalled.at, signalled.card_id, uid]
+        params += [signalled.card_id, signalled.at, signalled.card_id, signalled.user_id]
     params.append(tuple(card_ids))
     where = 'id IN %s'
     if from_state:

@@ -172,9 +172,39 @@ class TestScanService(KanbanCase):
         production = self.env['mrp.production'].create({
             'product_id': loop.product_id.id, 'product_qty': 1,
             'product_uom_id': loop.product_id.uom_id.id, 'bom_id': loop.bom_id.id,
-            'jit_kanban_link': {'jit_kanban_cards': [card.id], 'jit_kanban_ordered': []}})
+            'jit_kanban_link': {'jit_kanban_cards': [card.id], 'jit_kanban_documents': []}})
         production.write({'jit_kanban_link': {'jit_kanban_cards': card.ids}})
         self.assertEqual((card.state, card.production_id), ('full', self.env['mrp.production']))
+
+    def test_an_operators_scan_is_theirs_on_the_card_and_in_its_history(self):
+        """The order is made as the system; the card, its events and the
+        board still say who scanned, whether the order was made or not."""
+        operator = self.operator_user('line-two-scanner')
+        no_price = self.env['res.partner'].create({'name': 'No price yet', 'supplier': True})
+        loops = [self.make_loop(method) for method in ('manufacture', 'buy', 'transfer')]
+        loops.append(self.make_loop('buy', vendor_id=no_price.id, product_id=self.make_product(
+            'Unpriced Part', vendors=[(self.vendor_a, 1.0)]).id))
+        for loop in loops:
+            card = loop.card_ids.sorted('sequence')[0]
+            answer = self.env['jit.kanban.card'].sudo(operator).signal_barcode(card.barcode)
+            card.invalidate_cache()
+            loop.invalidate_cache()
+            ordered = loop.vendor_id != no_price
+            self.assertEqual((answer['result'], card.state),
+                             ('accepted', 'ordered' if ordered else 'empty'), loop.name)
+            self.assertEqual(card.signalled_by, operator, loop.name)
+            history = self.events(card).sorted('id')
+            self.assertEqual([e.event_type for e in history],
+                             ['signal', 'order' if ordered else 'error'], loop.name)
+            self.assertEqual(history[0].user_id, operator)
+            if ordered:
+                self.assertEqual(history[1].user_id, operator)
+            self.assertEqual(answer['event_id'], history[0].id)
+            self.assertEqual((loop.full_count, loop.empty_count, loop.ordered_count),
+                             (len(loop.card_ids) - 1, 0 if ordered else 1, 1 if ordered else 0),
+                             loop.name)
+            if ordered:
+                self.assertEqual(history[1].order_name, answer['order_name'])
 
     def test_a_failed_order_is_flagged_and_retried(self):
         loop = self.make_loop('buy', vendor_id=self.env['res.partner'].create(
