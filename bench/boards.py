@@ -219,13 +219,14 @@ def sample_boards(worlds, rounds):
     mostly the ORM's Python, whose speed follows the shared machine's
     load: the median of 15 moved by 0.15x between runs, that of 60 by less."""
     samples = {(name, size): ([], []) for name, _read in READS for size, _e, _c in worlds}
-    for round_ in range(2 + rounds):
-        for name, read in READS:
-            for size, env, _cards in worlds:
-                ms, queries = sample(env, read)
-                if round_ >= 2:
-                    samples[name, size][0].append(ms)
-                    samples[name, size][1].append(queries)
+    with measure.frozen_heap():
+        for round_ in range(2 + rounds):
+            for name, read in READS:
+                for size, env, _cards in worlds:
+                    ms, queries = sample(env, read)
+                    if round_ >= 2:
+                        samples[name, size][0].append(ms)
+                        samples[name, size][1].append(queries)
     return samples
 
 

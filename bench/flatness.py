@@ -147,12 +147,13 @@ def read_samples(env, func, reps, warmup=2):
         func()
     times, queries = [], []
     result = None
-    for _ in range(reps):
-        env.clear()
-        gc.collect()
-        ms, count, result = measure.timed(env, func)
-        times.append(ms)
-        queries.append(count)
+    with measure.frozen_heap():
+        for _ in range(reps):
+            env.clear()
+            gc.collect()
+            ms, count, result = measure.timed(env, func)
+            times.append(ms)
+            queries.append(count)
     return times, queries, result
 
 

@@ -85,17 +85,18 @@ def rolled_back_samples(env, func, reps, warmup=1, prepare=None):
     savepoint rolled back after the timing, from a cold ORM cache;
     ``prepare(env)`` runs before each, outside the timing."""
     times, queries, result = [], [], None
-    for index in range(warmup + reps):
-        if prepare:
-            prepare(env)
-        with rolled_back(env):
-            env.clear()
-            gc.collect()
-            ms, count, result = measure.timed(env, func)
-            result = len(result)
-        if index >= warmup:
-            times.append(ms)
-            queries.append(count)
+    with measure.frozen_heap():
+        for index in range(warmup + reps):
+            if prepare:
+                prepare(env)
+            with rolled_back(env):
+                env.clear()
+                gc.collect()
+                ms, count, result = measure.timed(env, func)
+                result = len(result)
+            if index >= warmup:
+                times.append(ms)
+                queries.append(count)
     return times, queries, result
 
 

@@ -63,7 +63,11 @@ def parse_args(argv):
                                                            os.path.join(REPO_ROOT, '.jit-kanban',
                                                                         'odoo-0-jit_kanban_bench.conf')))
     parser.add_argument('--db', default='jit_kanban_bench')
-    parser.add_argument('--reps', type=int, default=100, help='signal pairs (baseline + kanban) per method')
+    parser.add_argument('--reps', type=int, default=300,
+                        help='signal pairs (baseline + kanban) per method')
+    parser.add_argument('--mo-reps', type=int, default=100,
+                        help='at most this many pairs for the manufacture signal, whose '
+                             'ratio sits far below the target')
     parser.add_argument('--warmup', type=int, default=2, help='warm-up pairs per block')
     parser.add_argument('--block', type=int, default=10,
                         help='pairs per fresh transaction (then VACUUM; see measure_signal)')
