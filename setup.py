@@ -14,7 +14,7 @@ def requirements(name):
 
 setup(
     name='jit-kanban',
-    version='11.0.1.0.0',
+    version='11.0.1.1.0',
     description='Pull-based kanban replenishment for Odoo 11: runtime, adapter and CLI',
     long_description=open(os.path.join(HERE, 'README.md')).read() if os.path.exists(
         os.path.join(HERE, 'README.md')) else '',

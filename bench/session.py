@@ -120,6 +120,14 @@ class OdooSession:
             cr.execute("""UPDATE jit_kanban_loop SET active = false, state = 'draft', full_count = 0,
                                  empty_count = 0, ordered_count = 0, blocked_count = 0
                            WHERE id IN %s""", (tuple(loop_ids),))
+            # as archiving a loop does: its route and rule too (each rule
+            # left active would lengthen every rule search of later runs)
+            cr.execute("""
+                WITH routes AS (SELECT route_id FROM jit_kanban_loop WHERE id IN %s),
+                rules AS (UPDATE procurement_rule SET active = false
+                           WHERE route_id IN (SELECT route_id FROM routes))
+                UPDATE stock_location_route SET active = false
+                 WHERE id IN (SELECT route_id FROM routes)""", (tuple(loop_ids),))
             cr.commit()
         finally:
             cr.close()

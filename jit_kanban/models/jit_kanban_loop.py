@@ -138,6 +138,11 @@ class JitKanbanLoop(models.Model):
     @api.multi
     def write(self, vals):
         result = super(JitKanbanLoop, self).write(vals)
+        if 'active' in vals:
+            # an archived loop's route and rule leave with it: nothing else
+            # uses them, and every rule search of Odoo's reads them
+            self.sudo().mapped('route_id').with_context(active_test=False).write(
+                {'active': bool(vals['active'])})
         if 'card_count' in vals:
             self.filtered(lambda l: l.state != 'draft')._sync_cards()
         if {'replenish_method', 'location_id', 'source_location_id', 'production_picking_type_id',

@@ -1,5 +1,8 @@
 """A scan reads its loop's procurement rule with the loop's lock instead of
 Odoo's rule search: the order must still follow the rule Odoo would pick."""
+import importlib.util
+import os
+
 from odoo.addons.jit_kanban.models import kanban_sql
 
 from kanban_factory import KanbanCase
@@ -78,3 +81,36 @@ class TestLoopRule(KanbanCase):
         self.env['jit.kanban.loop']._cron_replenish()
         self.assertEqual(card.state, 'ordered')
         self.assertEqual(self.picking_source(card), self.other_reserve)
+
+    def test_an_archived_loop_takes_its_route_and_rule_with_it(self):
+        """Nothing else uses a loop's route; left active, its rule would
+        stay among those every rule search of Odoo's reads."""
+        loop = self.make_loop('buy')
+        route, rule = loop.route_id, loop.route_id.pull_ids
+        loop.active = False
+        self.assertFalse(route.active)
+        self.assertFalse(rule.active)
+        self.assertFalse(self.env['procurement.rule'].search([('route_id', '=', route.id)]))
+        loop.active = True
+        self.assertTrue(route.active and rule.active)
+        card = loop.card_ids.sorted('sequence')[0]
+        self.assertEqual((self.scan(card)['result'], card.state), ('accepted', 'ordered'))
+        self.assertEqual(card.purchase_line_id.order_id.picking_type_id, rule.picking_type_id)
+
+    def test_updating_an_older_install_archives_the_routes_its_archived_loops_left(self):
+        loop, kept = self.make_loop('buy'), self.make_loop('transfer')
+        loop.active = False
+        # as an install older than 11.0.1.1.0 left it
+        self.env.cr.execute('UPDATE procurement_rule SET active = true WHERE route_id = %s; '
+                            'UPDATE stock_location_route SET active = true WHERE id = %s',
+                            (loop.route_id.id, loop.route_id.id))
+        path = os.path.join(os.path.dirname(kanban_sql.__file__), os.pardir, 'migrations',
+                            '11.0.1.1.0', 'post-migrate.py')
+        spec = importlib.util.spec_from_file_location('jit_kanban_post_migrate', path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, '11.0.1.0.0')
+        self.env.clear()
+        routes = (loop | kept).mapped('route_id').with_context(active_test=False)
+        self.assertEqual([(r.active, r.pull_ids.with_context(active_test=False).mapped('active'))
+                          for r in routes], [(False, [False]), (True, [True])])
