@@ -22,6 +22,7 @@ def signal_rows(results):
                      'p95_ms': measure.percentile(kanban['times_ms'], 0.95),
                      'baseline': "procurement.group.run (Odoo's bare procurement)",
                      'baseline_median_ms': base['median_ms'], 'ratio': row['ratio'],
+                     'ratio_of_medians': row['ratio_of_medians'],
                      'queries': kanban['queries'], 'baseline_queries': base['queries']})
     return rows
 
@@ -85,7 +86,8 @@ def _grown_row(name, first, result, key, scaled, page=''):
 
 def print_table(rows, environment):
     log('')
-    log('Summary (%s CPUs, PostgreSQL %s, Python %s; ratio = median / baseline median)' % (
+    log('Summary (%s CPUs, PostgreSQL %s, Python %s; ratio = median / baseline median, '
+        'signals: median of the ratios of back-to-back pairs)' % (
         environment['cpus'], environment['postgresql'], environment['python']))
     head = '%-32s %7s %5s %10s %10s %11s %7s %7s  %s' % (
         'measure', 'size', 'n', 'median ms', 'p95 ms', 'base ms', 'ratio', 'queries', 'baseline')
