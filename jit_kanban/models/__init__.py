@@ -29,3 +29,4 @@ from . import jit_kanban_sizing_proposal_line
 from . import jit_kanban_loop_live
 from . import jit_kanban_loop_kpi
 from . import jit_kanban_shortage
+from . import jit_kanban_shortage_page

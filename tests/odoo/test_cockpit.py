@@ -5,6 +5,7 @@ loads once and feeds KPIs and sizing, and card changes reach the live board."""
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 
 from data import load_demo_history
 from kanban_factory import KanbanCase
@@ -66,15 +67,8 @@ class TestCockpit(KanbanCase):
         self.assertEqual(row.late_card_count, 2, 'both cards signalled a week ago, lead time 5 days')
         self.assertIn('past due', row.action_text)
 
-    def test_the_shortage_page_passes_over_the_risk_view_twice(self):
-        """Every pass over the view ranks every loop of the factory: the page
-        the list asks for (its own fields) makes two, the search and the read
-        of its rows, "What to Do" included, and ranks without joining the
-        loops and their supermarkets."""
-        loop = self.make_loop('buy')
-        self.put_stock(self.bought, self.supermarket, -10)
-        view = self.Shortage.fields_view_get(view_type='tree')
-        self.Shortage.invalidate_cache()
+    def view_passes(self, func):
+        """(what ``func`` returns, the queries that read the risk view)."""
         passes = []
         execute = type(self.env.cr).execute
 
@@ -84,14 +78,58 @@ class TestCockpit(KanbanCase):
             return execute(cr, query, params, log_exceptions)
         type(self.env.cr).execute = counting
         try:
-            rows = self.Shortage.search_read([('loop_id', '=', loop.id)], list(view['fields']),
-                                             limit=80)
+            return func(), passes
         finally:
             type(self.env.cr).execute = execute
+
+    def test_the_shortage_page_passes_over_the_risk_view_once(self):
+        """Every pass over the view ranks every loop of the factory: the page
+        the list asks for (its own fields, "What to Do" included) makes one,
+        the search reading the rows its read then takes, and ranks without
+        joining the loops and their supermarkets."""
+        loop = self.make_loop('buy')
+        self.put_stock(self.bought, self.supermarket, -10)
+        view = self.Shortage.fields_view_get(view_type='tree')
+        self.Shortage.invalidate_cache()
+        rows, passes = self.view_passes(lambda: self.Shortage.search_read(
+            [('loop_id', '=', loop.id)], list(view['fields']), limit=80))
         self.assertIn('Count the supermarket', rows[0]['action_text'])
-        self.assertEqual(len(passes), 2, passes)
+        self.assertEqual(rows[0]['on_hand_qty'], -10.0)
+        self.assertEqual(rows[0]['loop_id'][0], loop.id)
+        self.assertEqual(len(passes), 1, passes)
         self.assertFalse([query for query in passes if '"jit_kanban_loop"' in query],
                          'the ranking needs no join to the loops')
+
+    def test_a_write_between_the_page_search_and_its_read_is_seen(self):
+        """The search's rows serve the read only if nothing ran in between:
+        stock counted in between shows in the row read."""
+        loop = self.make_loop('buy')
+        self.put_stock(self.bought, self.supermarket, -10)
+        self.Shortage.invalidate_cache()
+        row = self.Shortage.search([('loop_id', '=', loop.id)], limit=80)
+        self.put_stock(self.bought, self.supermarket, 25)
+        values, passes = self.view_passes(lambda: row.read(['on_hand_qty', 'risk_level']))
+        self.assertEqual(values[0]['on_hand_qty'], 15.0)
+        self.assertEqual(len(passes), 1, 'the read went back to the view')
+
+    def test_shortage_pages_follow_one_another(self):
+        """A page after the first (offset) continues the same ranking, and
+        another user's read of the rows a search found goes to the view
+        with that user's rules."""
+        loops = self.make_loop('buy') | self.make_loop('transfer')
+        self.put_stock(self.bought, self.supermarket, -10)
+        self.Shortage.invalidate_cache()
+        domain = [('loop_id', 'in', loops.ids)]
+        whole = self.Shortage.search(domain)
+        pages = [self.Shortage.search_read(domain, ['loop_id', 'risk_score'], offset=offset, limit=1)
+                 for offset in (0, 1)]
+        self.assertEqual([page[0]['id'] for page in pages], whole.ids)
+        self.assertGreater(pages[0][0]['risk_score'], pages[1][0]['risk_score'])
+        outsider = self.operator_user('shortage-outsider', self.env['res.company'].create(
+            {'name': 'Shortage Outsider Works'}))
+        found = self.Shortage.search(domain, limit=80)
+        with self.assertRaises(AccessError):
+            found.sudo(outsider).read(['risk_level'])
 
     def test_lead_time_planned_vs_actual(self):
         loop = self.make_loop('transfer', lead_time_days=0.5)
