@@ -83,26 +83,32 @@ class TestCockpit(KanbanCase):
             type(self.env.cr).execute = execute
 
     def test_the_shortage_page_passes_over_the_risk_view_once(self):
-        """Every pass over the view ranks every loop of the factory: the page
-        the list asks for (its own fields, "What to Do" included) makes one,
-        the search reading the rows its read then takes, and ranks without
-        joining the loops and their supermarkets."""
-        loop = self.make_loop('buy')
+        """Every pass over the view ranks every loop of the factory: a full
+        page as the list asks for it (its own fields, "What to Do" included,
+        then the count it shows) makes one, and ranks without joining the
+        loops and their supermarkets."""
+        loops = self.make_loop('buy') | self.make_loop('transfer')
         self.put_stock(self.bought, self.supermarket, -10)
+        self.put_stock(self.moved, self.supermarket, -5)
         view = self.Shortage.fields_view_get(view_type='tree')
+        domain = [('loop_id', 'in', loops.ids)]
         self.Shortage.invalidate_cache()
-        rows, passes = self.view_passes(lambda: self.Shortage.search_read(
-            [('loop_id', '=', loop.id)], list(view['fields']), limit=80))
+
+        def open_page():
+            rows = self.Shortage.search_read(domain, list(view['fields']), limit=1)
+            return rows, self.Shortage.search_count(domain)
+        (rows, total), passes = self.view_passes(open_page)
         self.assertIn('Count the supermarket', rows[0]['action_text'])
         self.assertEqual(rows[0]['on_hand_qty'], -10.0)
-        self.assertEqual(rows[0]['loop_id'][0], loop.id)
+        self.assertEqual(total, 2)
         self.assertEqual(len(passes), 1, passes)
         self.assertFalse([query for query in passes if '"jit_kanban_loop"' in query],
                          'the ranking needs no join to the loops')
 
     def test_a_write_between_the_page_search_and_its_read_is_seen(self):
-        """The search's rows serve the read only if nothing ran in between:
-        stock counted in between shows in the row read."""
+        """The search's rows serve the read and the count only while this
+        transaction has written nothing the view reads: stock counted in
+        between shows in the row read, a loop added in between in the count."""
         loop = self.make_loop('buy')
         self.put_stock(self.bought, self.supermarket, -10)
         self.Shortage.invalidate_cache()
@@ -111,6 +117,11 @@ class TestCockpit(KanbanCase):
         values, passes = self.view_passes(lambda: row.read(['on_hand_qty', 'risk_level']))
         self.assertEqual(values[0]['on_hand_qty'], 15.0)
         self.assertEqual(len(passes), 1, 'the read went back to the view')
+        domain = [('product_id', 'in', (self.bought | self.moved).ids)]
+        before = self.Shortage.search_count(domain)
+        self.Shortage.search(domain, limit=80)
+        self.make_loop('transfer')
+        self.assertEqual(self.Shortage.search_count(domain), before + 1)
 
     def test_shortage_pages_follow_one_another(self):
         """A page after the first (offset) continues the same ranking, and
