@@ -139,9 +139,9 @@ def paired_ratio(kanban_ms, baseline_ms):
     loop of pure Python shows the same spread as a sample), and the two
     samples of a pair, 0.2 s apart, see nearly the same speed: their times
     correlate at about 0.7.  A pair's ratio cancels that drift, a ratio of
-    medians of all samples does not: resampling the pairs of one run, the
-    first has half the standard error of the second (0.007-0.008 against
-    0.010-0.017 at 300 pairs).  Both are in the table and the JSON."""
+    medians of all samples does not: resampling the 300 pairs of one run,
+    the first's standard error was 0.005-0.011, the second's 0.009-0.015
+    (lower in 12 of 14 runs).  Both are in the table and the JSON."""
     return measure.median([k / b for k, b in zip(kanban_ms, baseline_ms)])
 
 
