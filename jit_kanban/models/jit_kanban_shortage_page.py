@@ -22,7 +22,8 @@ class JitKanbanShortage(models.Model):
     @api.model
     def _search(self, args, offset=0, limit=None, order=None, count=False,
                 access_rights_uid=None):
-        if access_rights_uid or self.env.cr._cnx.autocommit:
+        page = self.env.cr.cache.get(PAGE_KEY)
+        if access_rights_uid or self.env.cr._cnx.autocommit or (count and not page):
             return super(JitKanbanShortage, self)._search(
                 args, offset, limit, order, count, access_rights_uid)
         self.check_access_rights('read')
@@ -35,7 +36,6 @@ class JitKanbanShortage(models.Model):
         if from_clause != '"%s"' % self._table:  # an order by another table's column
             return super(JitKanbanShortage, self)._search(args, offset, limit, order, count)
         key = (self._uid, where_clause, tuple(params))
-        page = self.env.cr.cache.get(PAGE_KEY)
         if count and page and page['count_key'] == key and self._unchanged_since(page['writes']):
             return page['total']
         if count:
