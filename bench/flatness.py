@@ -4,9 +4,10 @@ import gc
 import time
 
 from bench import measure
-from bench.factory import CONTAINER_QTY
+from bench.factory import CONTAINER_QTY, Factory
+from bench.in_turns import steady_probes
 from bench.measure import log
-from bench.planning_reads import bench_planning, manager
+from bench.planning_reads import bench_planning, manager, open_shortage
 from bench.signal_cost import SignalCase, collect_pairs, summarize
 
 BOARD_FIELDS = ['name', 'full_count', 'empty_count', 'ordered_count', 'urgency']
@@ -188,45 +189,91 @@ READS = [
 ]
 
 
-def bench_flat(env, factory, signal_loops, args):
+class World:
+    """One database of the flat part: its growth, and a Kanban Manager of
+    its company (the Shortage Risk page is read as one, its rules apply)."""
+
+    def __init__(self, env, args, factory=None):
+        self.env = env
+        self.factory = factory or Factory(env)
+        self.growth = Growth(env, self.factory, args)
+        self.growth.setup_fixed(10)
+        self.user = manager(env, self.factory.company)
+        self.size = 0
+
+    def grow(self, size):
+        started = time.time()
+        self.growth.grow(size)
+        self.size = size
+        return time.time() - started
+
+    def steady_reads(self, fields, shortage):
+        """{key: (env, func, rollback)}: the reads that should not grow with
+        the supermarket beside them (see in_turns)."""
+        env, growth = self.env, self.growth
+        Loop, Event = env['jit.kanban.loop'], env['jit.kanban.event']
+        fixed_id, fixed_loop_id = growth.fixed.id, growth.fixed_loops[0].id
+        reads = {
+            'fixed_board': (env, lambda: Loop.search_read(
+                [('location_id', '=', fixed_id)], fields), False),
+            'loop_history': (env, lambda: Event.search_read(
+                [('loop_id', '=', fixed_loop_id)], HISTORY_FIELDS, limit=80), False),
+        }
+        if shortage:
+            as_manager = env(user=self.user.id)
+            reads['shortage'] = (as_manager, lambda: open_shortage(as_manager), True)
+        return reads
+
+
+def reference_builder(args):
+    """What in_turns.reference_world builds: a World grown to ``size``."""
+    def build(env, size):
+        world = World(env, args)
+        log('flatness: reference world of %d loops in a copy (built in %.1fs) ...'
+            % (size, world.grow(size)))
+        return world
+    return build
+
+
+def bench_flat(env, signal_loops, args, reference=None):
     """The growing supermarket's reads at each size; ``signal_loops``
     ({method: committed loop id}, see signal_cost.commit_signal_loops) are
-    signalled at each size too (``--scale-reps``)."""
-    growth = Growth(env, factory, args)
+    signalled at each size too (``--scale-reps``); ``reference``: a World
+    whose steady reads are taken in turns with this one's (in_turns)."""
     t0 = time.time()
-    growth.setup_fixed(10)
-    Loop, Location, Event = env['jit.kanban.loop'], env['stock.location'], env['jit.kanban.event']
+    world = World(env, args)
+    growth, factory = world.growth, world.factory
+    Loop, Location = env['jit.kanban.loop'], env['stock.location']
     reads = [(key, title, present(Loop, names), per_loop) for key, title, names, per_loop in READS]
     reads = [read for read in reads if read[2]]
     all_fields = [name for _k, _t, names, _p in reads for name in names]
-    user = manager(env, factory.company)
+    shortage = bool(args.run_reps)
+    reference_reads = reference and reference.steady_reads(all_fields, shortage)
+    reps = {'fixed_board': args.board_reps, 'loop_history': args.board_reps,
+            'shortage': args.shortage_reps}
     rows = []
     for size in args.sizes:
-        started = time.time()
-        growth.grow(size)
+        built = world.grow(size)
         log('flatness: %d loops x %d cards, %d events and %d stock moves per loop (built in %.1fs) ...'
-            % (size, args.cards_per_loop, args.events_per_loop, args.moves_per_loop,
-               time.time() - started))
+            % (size, args.cards_per_loop, args.events_per_loop, args.moves_per_loop, built))
         board_id, fixed_id = growth.board.id, growth.fixed.id
-        fixed_loop = growth.fixed_loops[0]
-        reps = args.board_reps
         row = {'size': size, 'cards_per_loop': args.cards_per_loop,
                'events_per_loop': args.events_per_loop, 'moves_per_loop': args.moves_per_loop,
                'rows': growth.counts()}
         for key, _title, names, _per_loop in reads:
             row[key] = read_probe(env, lambda: Loop.search_read(
-                [('location_id', '=', board_id)], names), reps)
+                [('location_id', '=', board_id)], names), args.board_reps)
             row[key]['per_loop_ms'] = row[key]['median_ms'] / size
             row[key]['fields'] = names
-        row['fixed_board'] = read_probe(env, lambda: Loop.search_read(
-            [('location_id', '=', fixed_id)], all_fields), reps)
         row['location_counts'] = read_probe(env, lambda: Location.search_read(
-            [('id', 'in', [board_id, fixed_id])], present(Location, LOCATION_FIELDS)), reps)
+            [('id', 'in', [board_id, fixed_id])], present(Location, LOCATION_FIELDS)),
+            args.board_reps)
         row['location_counts']['per_loop_ms'] = row['location_counts']['median_ms'] / (size + 10)
-        row['loop_history'] = read_probe(env, lambda: Event.search_read(
-            [('loop_id', '=', fixed_loop.id)], HISTORY_FIELDS, limit=80), reps)
-        if args.run_reps:
-            row.update(bench_planning(env, growth, args.shortage_reps, args.run_reps, user))
+        row.update(steady_probes(world.steady_reads(all_fields, shortage), reference_reads, reps,
+                                 reference and reference.size))
+        if shortage:
+            row.update(bench_planning(env, growth, args.run_reps))
+            row['shortage']['per_loop_ms'] = row['shortage']['median_ms'] / size
         if args.scale_reps:
             row['signal'] = [summarize(m, collect_pairs(
                 env, SignalCase(env, factory, env['jit.kanban.loop'].browse(signal_loops[m])),
@@ -251,7 +298,9 @@ def flat_verdicts(rows, grown):
             high = (c[key]['median_ms'] - b[key]['median_ms']) / (c['size'] - b['size'])
             verdict['marginal_ratio'][key] = high / low if low > 0 else None
     for key in ('fixed_board', 'loop_history'):
-        verdict['fixed_ratio'][key] = last[key]['median_ms'] / first[key]['median_ms']
+        reference = last[key].get('reference')  # in turns, when there was one
+        verdict['fixed_ratio'][key] = reference['paired_ratio'] if reference else \
+            last[key]['median_ms'] / first[key]['median_ms']
     for key in grown + ['location_counts', 'fixed_board', 'loop_history']:
         verdict['queries'][key] = sorted({row[key]['queries'] for row in rows})
     if 'signal' in first:
@@ -298,8 +347,11 @@ def print_flat_table(rows, grown, verdict):
         log('cost of one more loop, upper vs lower step: %s' % ', '.join(
             '%s %s' % (key, '%.2fx' % ratio if ratio else 'n/a')
             for key, ratio in verdict['marginal_ratio'].items()))
-    log('fixed-size reads at %d vs %d loops: %s' % (sizes[1], sizes[0], ', '.join(
-        '%s %.2fx' % (key, ratio) for key, ratio in verdict['fixed_ratio'].items())))
+    reference = rows[-1]['fixed_board'].get('reference')
+    log('fixed-size reads at %d vs %s: %s' % (
+        sizes[1], 'a copy at %d loops, in turns' % reference['size'] if reference else
+        '%d loops, before' % sizes[0], ', '.join(
+            '%s %.2fx' % (key, ratio) for key, ratio in verdict['fixed_ratio'].items())))
     log('query counts over all sizes: %s' % ', '.join(
         '%s %s' % (key, counts) for key, counts in verdict['queries'].items()))
     if 'signal_ratio_by_size' in verdict:

@@ -13,7 +13,8 @@ page of the Shortage Risk screen as the production manager opens it.
   filter (*At Risk*), the model's order and the list's page of 80, then
   ``search_count`` when that page is full (Odoo 11's
   ``/web/dataset/search_read``), as a Kanban Manager so the view's company
-  rule applies, from a cold ORM cache.
+  rule applies, from a cold ORM cache, in turns with the same page of a
+  copy of the database held at 100 loops (bench/in_turns.py).
 """
 import gc
 
@@ -113,20 +114,16 @@ def attribute_run(env, loop_ids):
             for label, (wall, cpu, q, calls) in probe.stats.items()}
 
 
-def bench_planning(env, growth, shortage_reps, run_reps, user):
-    """The two planning reads of one size, as dicts for the flatness row."""
+def bench_planning(env, growth, run_reps):
+    """The sizing run of one size, as a dict for the flatness row (the
+    Shortage Risk page is read with the steady reads: see in_turns)."""
     loop_ids = growth.loops.ids
     times, queries, made = rolled_back_samples(env, lambda: sizing_run(env, loop_ids), run_reps,
                                                prepare=analyze_run_tables)
     run = measure.summary(times, queries)
     run.update(rows=made, per_loop_ms=run['median_ms'] / len(loop_ids), days=SIZING_RUN_DAYS,
                phases=attribute_run(env, loop_ids))
-    as_manager = env(user=user.id)
-    times, queries, shown = rolled_back_samples(as_manager, lambda: open_shortage(as_manager),
-                                                shortage_reps, warmup=2)
-    shortage = measure.summary(times, queries)
-    shortage.update(rows=shown, per_loop_ms=shortage['median_ms'] / len(loop_ids))
-    return {'sizing_run': run, 'shortage': shortage}
+    return {'sizing_run': run}
 
 
 def print_planning(rows):

@@ -14,6 +14,7 @@ first, as a factory's are, and archived at the end.  Ratios,
 never absolute times, are the targets (see bench/README.md).
 """
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -27,7 +28,8 @@ from bench.batch import bench_batch
 from bench.boards import bench_boards
 from bench.http_load import add_http_args, bench_http
 from bench.factory import Factory
-from bench.flatness import bench_flat, flat_verdicts, print_flat_table
+from bench.flatness import bench_flat, flat_verdicts, print_flat_table, reference_builder
+from bench.in_turns import reference_world
 from bench.planning_reads import print_planning
 from bench.measure import log
 from bench.session import OdooSession
@@ -55,6 +57,16 @@ def environment_info(env):
             'git_commit': git('rev-parse', '--short', 'HEAD'),
             'addon_modified_since_commit': bool(status), 'python': platform.python_version(),
             'postgresql': pg_version, 'cpus': os.cpu_count(), 'platform': platform.platform()}
+
+
+@contextlib.contextmanager
+def timed_part(seconds, part):
+    """Log and keep in ``seconds`` how long a part took (a full run must
+    stay under 15 minutes: these say where its time goes)."""
+    started = time.time()
+    yield
+    seconds[part] = round(time.time() - started, 1)
+    log('%s part: %.0f s' % (part, seconds[part]))
 
 
 def parse_args(argv):
@@ -85,8 +97,12 @@ def parse_args(argv):
     parser.add_argument('--board-reps', type=int, default=15,
                         help='samples of each read of the flat part, per size')
     parser.add_argument('--shortage-reps', type=int, default=45,
-                        help='samples of the Shortage Risk first page, per size (sizes are '
-                             'measured one after the other: 15 left its ratio between 1.0 and 1.9)')
+                        help='samples of the Shortage Risk first page, per size')
+    parser.add_argument('--flat-reference', type=int, default=100,
+                        help='loops of the copy of the database whose fixed-size reads (fixed '
+                             'board, history, Shortage Risk) are taken in turns with the '
+                             "growing one's (0: none, the smallest size measured before is "
+                             'the baseline)')
     parser.add_argument('--boards-rounds', type=int, default=60,
                         help='rounds of the boards part: each board read once per size and round')
     parser.add_argument('--run-reps', type=int, default=5,
@@ -124,17 +140,21 @@ def main(argv=None):
     rows = []
     scans = not args.skip_signal or (not args.skip_flat and args.scale_reps)
     signal_loops = commit_signal_loops(session) if scans else {}
+    seconds = report['part_seconds'] = {}
     try:
         if not args.skip_signal:
-            signal, attribution = bench_signal(session, args, signal_loops)
+            with timed_part(seconds, 'signal'):
+                signal, attribution = bench_signal(session, args, signal_loops)
             report['signal'], report['attribution'] = signal, attribution
             rows += summary.signal_rows(signal)
             print_signal_table(signal)
             print_attribution(attribution)
         if not args.skip_flat:
             session.vacuum()
-            with session.transaction() as env:
-                flat, grown = bench_flat(env, Factory(env), signal_loops, args)
+            with timed_part(seconds, 'flat'), reference_world(
+                    session, args.flat_reference, reference_builder(args)) as reference, \
+                    session.transaction() as env:
+                flat, grown = bench_flat(env, signal_loops, args, reference)
             verdict = flat_verdicts(flat, grown)
             report['flatness'], report['flatness_verdict'] = flat, verdict
             rows += summary.flat_rows(flat, grown)
@@ -142,14 +162,17 @@ def main(argv=None):
         session.retire(list(signal_loops.values()))
     if 'batch' in args.parts:
         log('batch: scheduled kanban cron vs Odoo scheduler at %s loops ...' % args.batch_sizes)
-        report['batch'] = bench_batch(session, args)
+        with timed_part(seconds, 'batch'):
+            report['batch'] = bench_batch(session, args)
         rows += report['batch']
     if 'boards' in args.parts:
         session.vacuum()
-        report['boards'] = bench_boards(session, Factory, args)
+        with timed_part(seconds, 'boards'):
+            report['boards'] = bench_boards(session, Factory, args)
         rows += report['boards']
     if 'http' in args.parts:
-        report['http'] = bench_http(session, args)
+        with timed_part(seconds, 'http'):
+            report['http'] = bench_http(session, args)
         rows += report['http']
     # the details, together at the end, then the one table
     if not args.skip_signal:

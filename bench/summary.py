@@ -6,8 +6,10 @@ from bench.measure import log
 from bench.planning_reads import SHORTAGE, SHORTAGE_LIMIT, SIZING_RUN, SIZING_RUN_TARGET_MS
 
 # what each ratio should be (None: informative)
+# (the shortage page: flat as the boards, against the same page at the
+# reference size; the issue asks it to stay flat without a figure)
 TARGETS = {'signal': 1.05, 'batch MO': 0.5, 'cards board, first page': 1.2,
-           'supermarket board, first page': 1.2}
+           'supermarket board, first page': 1.2, SHORTAGE: 1.2}
 # rows with an absolute target besides: the median at most this many ms, up
 # to this size (the issue states it at 1,000 loops and 500,000 moves)
 TARGETS_MS = {SIZING_RUN: (SIZING_RUN_TARGET_MS, 1000)}
@@ -47,15 +49,16 @@ def planning_rows(results):
       times): its work is linear in loops by nature, so its baseline is the
       smallest size scaled linearly, like the other per-loop reads; its
       real target is absolute (TARGETS_MS).
-    - The shortage page is compared with the same page at the smallest size
-      whose page is full (SHORTAGE_LIMIT rows: a smaller size shows fewer
-      rows, a cheaper read), unscaled.  The view does rank every loop to find the worst 80, but
-      that is 5-10 ms of SQL per read at 1,000 loops (about 30 ms of the
-      page's 120); most of the page is the ORM reading the rows shown
-      (display names, products), a fixed cost once the page is full.  Scaled linearly, that fixed cost
-      would make a baseline so generous (x100 at 1,000 loops) that it would
-      have hidden the scan of the whole move history this row was added
-      to catch."""
+    - The shortage page is compared with the same page of the reference
+      world, read in turns with it (bench/in_turns.py); without one, with
+      the same page at the smallest size whose page is full (SHORTAGE_LIMIT
+      rows: a smaller size shows fewer rows, a cheaper read), unscaled.
+      The view does rank every loop to find the worst 80, but that is 6-11
+      ms of SQL per read at 100-1,000 loops; most of the page is the ORM
+      reading the rows shown (display names, products), a fixed cost once
+      the page is full.  Scaled linearly, that fixed cost would make a
+      baseline so generous (x100 at 1,000 loops) that it would have hidden
+      the scan of the whole move history this row was added to catch."""
     rows = []
     for key, name, scaled in (('sizing_run', SIZING_RUN, True), ('shortage', SHORTAGE, False)):
         if key not in results[0]:
@@ -71,23 +74,32 @@ def planning_rows(results):
 
 
 def _grown_row(name, first, result, key, scaled, page=''):
-    """A read of the growing supermarket at one size, against ``first``
+    """A read of the growing supermarket at one size, against the same read
+    of the reference world taken in turns with it, if any, else ``first``
     (the smallest size, scaled linearly when the read's work is per loop);
     ``page``: what the baseline's text adds."""
     read = result[key]
-    base = first[key]['median_ms'] * (result['size'] / float(first['size']) if scaled else 1.0)
+    reference = read.get('reference')
+    ratio = None
+    if reference:
+        base, ratio = reference['median_ms'], reference['paired_ratio']
+        baseline = 'same read at %d loops, in turns' % reference['size']
+    else:
+        base = first[key]['median_ms'] * (result['size'] / float(first['size']) if scaled else 1.0)
+        baseline = ('%d loops, scaled linearly' if scaled else
+                    'same read at %d loops' + page) % first['size']
     return {'name': name, 'size': result['size'], 'n': read['samples'],
             'median_ms': read['median_ms'], 'p95_ms': measure.percentile(read['times_ms'], 0.95),
-            'baseline': ('%d loops, scaled linearly' if scaled else
-                         'same read at %d loops' + page) % first['size'],
-            'baseline_median_ms': base, 'ratio': read['median_ms'] / base if base else None,
+            'baseline': baseline, 'baseline_median_ms': base,
+            'ratio': ratio or (read['median_ms'] / base if base else None),
+            'ratio_of_medians': read['median_ms'] / base if base else None,
             'queries': read['queries'], 'moves_in_db': result['rows']['stock_move']}
 
 
 def print_table(rows, environment):
     log('')
     log('Summary (%s CPUs, PostgreSQL %s, Python %s; ratio = median / baseline median, '
-        'signals: median of the ratios of back-to-back pairs)' % (
+        'signals and reads in turns: median of the ratios of back-to-back pairs)' % (
         environment['cpus'], environment['postgresql'], environment['python']))
     head = '%-32s %7s %5s %10s %10s %11s %7s %7s  %s' % (
         'measure', 'size', 'n', 'median ms', 'p95 ms', 'base ms', 'ratio', 'queries', 'baseline')
