@@ -77,10 +77,10 @@ def parse_args(argv):
     parser.add_argument('--db', default='jit_kanban_bench')
     parser.add_argument('--reps', type=int, default=300,
                         help='signal pairs (baseline + kanban) per method')
-    parser.add_argument('--mo-reps', type=int, default=100,
-                        help='at most this many pairs for the manufacture signal, whose '
-                             'ratio sits far below the target')
-    parser.add_argument('--warmup', type=int, default=2, help='warm-up pairs per block')
+    parser.add_argument('--mo-reps', type=int, default=160,
+                        help='at most this many pairs for the manufacture signal (an MO '
+                             'pair takes 0.6 s; see signal_cost.signal_reps)')
+    parser.add_argument('--warmup', type=int, default=1, help='warm-up pairs per block')
     parser.add_argument('--block', type=int, default=10,
                         help='pairs per fresh transaction (then VACUUM; see measure_signal)')
     parser.add_argument('--methods', default=','.join(METHODS),
@@ -108,7 +108,7 @@ def parse_args(argv):
     parser.add_argument('--run-reps', type=int, default=5,
                         help='year-long sizing runs of every loop at each size (0: skip the '
                              'sizing-run and shortage rows)')
-    parser.add_argument('--scale-reps', type=int, default=10,
+    parser.add_argument('--scale-reps', type=int, default=6,
                         help='signal pairs per method at each size (0: skip)')
     parser.add_argument('--parts', default=','.join(PARTS),
                         type=lambda text: [p for p in text.split(',') if p],

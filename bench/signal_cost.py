@@ -261,7 +261,11 @@ def signal_reps(args, method):
     1.03 while one sample differs from the next by 15-20 %, so the ratio
     of medians of 100 pairs moved by +-0.025 between runs, of 300 by about
     +-0.014.  An MO costs 2-3 times more for the same 3 ms (ratio near
-    1.01): fewer pairs tell it apart from the target."""
+    1.00: 0.995 over 300 pairs), but one MO pair's ratio spreads as widely
+    (0.77-1.25), and 100 pairs once read 1.055: 160 pairs, paid for by one
+    warm-up pair per block instead of two (the first pair after it reads
+    as the others: medians by position in the block, run 14) and fewer
+    signals at each flat size."""
     return min(args.reps, args.mo_reps) if method == 'manufacture' else args.reps
 
 
