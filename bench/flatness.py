@@ -225,6 +225,14 @@ class World:
         return reads
 
 
+def scale_signals(world, signal_loops, args):
+    """{method: raw pairs} of ``--scale-reps`` signals of each committed
+    signal loop, in ``world``'s transaction (rolled back, each)."""
+    env = world.env
+    return {method: collect_pairs(env, SignalCase(env, world.factory, env['jit.kanban.loop'].browse(
+        signal_loops[method])), args.scale_reps, 1) for method in args.methods}
+
+
 def reference_builder(args):
     """What in_turns.reference_world builds: a World grown to ``size``."""
     def build(env, size):
@@ -242,7 +250,7 @@ def bench_flat(env, signal_loops, args, reference=None):
     whose steady reads are taken in turns with this one's (in_turns)."""
     t0 = time.time()
     world = World(env, args)
-    growth, factory = world.growth, world.factory
+    growth = world.growth
     Loop, Location = env['jit.kanban.loop'], env['stock.location']
     reads = [(key, title, present(Loop, names), per_loop) for key, title, names, per_loop in READS]
     reads = [read for read in reads if read[2]]
@@ -275,10 +283,16 @@ def bench_flat(env, signal_loops, args, reference=None):
             row.update(bench_planning(env, growth, args.run_reps))
             row['shortage']['per_loop_ms'] = row['shortage']['median_ms'] / size
         if args.scale_reps:
-            row['signal'] = [summarize(m, collect_pairs(
-                env, SignalCase(env, factory, env['jit.kanban.loop'].browse(signal_loops[m])),
-                args.scale_reps, 1))
-                for m in args.methods]
+            row['signal'] = [summarize(m, raw) for m, raw in
+                             scale_signals(world, signal_loops, args).items()]
+        if reference:
+            # the same rolled-back work in the reference's transaction: the
+            # dead rows it leaves (orders, moves, proposals) are read by the
+            # next size's steady reads on both sides, not on one
+            if shortage:
+                bench_planning(reference.env, reference.growth, args.run_reps)
+            if args.scale_reps:
+                scale_signals(reference, signal_loops, args)
         rows.append(row)
     log('flatness set-up and measures: %.1fs' % (time.time() - t0))
     return rows, [key for key, _t, _n, _p in reads]

@@ -108,7 +108,7 @@ def parse_args(argv):
     parser.add_argument('--run-reps', type=int, default=5,
                         help='year-long sizing runs of every loop at each size (0: skip the '
                              'sizing-run and shortage rows)')
-    parser.add_argument('--scale-reps', type=int, default=6,
+    parser.add_argument('--scale-reps', type=int, default=4,
                         help='signal pairs per method at each size (0: skip)')
     parser.add_argument('--parts', default=','.join(PARTS),
                         type=lambda text: [p for p in text.split(',') if p],
