@@ -193,9 +193,9 @@ class World:
     """One database of the flat part: its growth, and a Kanban Manager of
     its company (the Shortage Risk page is read as one, its rules apply)."""
 
-    def __init__(self, env, args, factory=None):
+    def __init__(self, env, args):
         self.env = env
-        self.factory = factory or Factory(env)
+        self.factory = Factory(env)
         self.growth = Growth(env, self.factory, args)
         self.growth.setup_fixed(10)
         self.user = manager(env, self.factory.company)
