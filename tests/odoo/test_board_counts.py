@@ -1,7 +1,11 @@
 """The cards board's column counts, summed from the loops' board figures,
-are the cards each user may see, whatever happened to them."""
+are the cards each user may see, whatever happened to them; the
+Supermarket Board's count of loops, kept the same way, is the loops each
+user may see on it."""
 from kanban_factory import KanbanCase
 
+# the Supermarket Board's domain as the web client sends it (JSON lists)
+SUPERMARKET_BOARD = [['state', '!=', 'draft']]
 WEB_CLIENT_FIELDS = ['barcode', 'state', 'color', 'container_qty', 'order_ref', 'loop_name',
                      'product_id']
 
@@ -47,6 +51,59 @@ class TestCardsBoardCounts(KanbanCase):
         self.assertEqual(counts_a['blocked'], self.env['jit.kanban.card'].sudo(self.user_a).search(
             [('state', '=', 'blocked')], count=True))
         self.assertGreaterEqual(counts_a['ordered'], 1)
+
+    def supermarket_board(self, user):
+        """The Supermarket Board's count, as the web client reads it for a
+        full first page, and the number of loops it lists."""
+        Loop = self.env['jit.kanban.loop'].sudo(user)
+        return Loop.search_count(SUPERMARKET_BOARD), len(Loop.search(SUPERMARKET_BOARD))
+
+    def test_supermarket_board_counts_the_loops_each_company_sees(self):
+        users = (self.user_a, self.user_b)
+        start = {user: self.supermarket_board(user)[0] for user in users}
+        draft = self.make_loop(activate=False, card_count=2)
+        self.assertEqual(self.supermarket_board(self.user_a)[0], start[self.user_a],
+                         'a loop in draft is not on the board')
+        draft.action_activate()
+        self.assertEqual(self.supermarket_board(self.user_a)[0], start[self.user_a] + 1)
+        draft.action_lock('line stopped')
+        self.assertEqual(self.supermarket_board(self.user_a)[0], start[self.user_a] + 1,
+                         'a locked loop stays on the board')
+        archived = self.make_loop(method='buy', card_count=2)
+        archived.write({'active': False})
+        moved = self.make_loop(method='transfer', card_count=2)
+        moved.card_ids.write({'company_id': self.company_b.id})
+        moved.write({'company_id': self.company_b.id})
+        self.assertEqual(self.supermarket_board(self.user_a)[0], start[self.user_a] + 1)
+        self.assertEqual(self.supermarket_board(self.user_b)[0], start[self.user_b] + 1)
+        for user in users:
+            count, listed = self.supermarket_board(user)
+            self.assertEqual(count, listed)
+        self.env['jit.kanban.board.total']._cron_compact()
+        draft.unlink()
+        for user in users:
+            count, listed = self.supermarket_board(user)
+            self.assertEqual(count, listed)
+        # another filter counts the loops themselves
+        Loop = self.env['jit.kanban.loop'].sudo(self.user_a)
+        self.assertEqual(Loop.search_count([('state', '=', 'active')]),
+                         len(Loop.search([('state', '=', 'active')])))
+
+    def test_supermarket_board_count_reads_no_loop(self):
+        self.make_loop(card_count=2)
+        executed = []
+        cr = self.env.cr
+        execute = cr.execute
+        cr.execute = lambda query, *args, **kwargs: (executed.append(query),
+                                                      execute(query, *args, **kwargs))[1]
+        try:
+            count, _listed = self.supermarket_board(self.user_a)
+        finally:
+            del cr.execute
+        counting = [query for query in executed if 'count' in query.lower()]
+        self.assertTrue(counting)
+        self.assertFalse([query for query in counting if 'jit_kanban_loop' in query],
+                         'the count does not read the loops')
 
     def totals_rows(self):
         self.env.cr.execute('SELECT company_id, COUNT(*) FROM jit_kanban_board_total '
@@ -96,3 +153,8 @@ class TestCardsBoardCounts(KanbanCase):
         seen = self.env['jit.kanban.card'].sudo(self.user_a).search([])
         self.assertNotIn(other.card_ids[0], seen)
         self.assertEqual(sum(counts.values()), len(seen))
+        # and the Supermarket Board's count is the loops that rule lets it read
+        count, listed = self.supermarket_board(self.user_a)
+        self.assertEqual(count, listed)
+        self.assertNotIn(other, self.env['jit.kanban.loop'].sudo(self.user_a).search(
+            SUPERMARKET_BOARD))
