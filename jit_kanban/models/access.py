@@ -13,7 +13,11 @@ MANAGER = 'jit_kanban.group_jit_kanban_manager'
 
 def _require(env, group, message):
     if env.uid != SUPERUSER_ID and not env.user.has_group(group):
-        raise AccessError(message)
+        error = AccessError(message)
+        # it names the role only, so the kanban routes may show it (other
+        # access errors name models and groups: they answer those plainly)
+        error.jit_kanban_role = True
+        raise error
 
 
 def check_operator(env):

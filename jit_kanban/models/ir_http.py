@@ -49,6 +49,8 @@ class IrHttp(models.AbstractModel):
 
     @staticmethod
     def _jit_kanban_error(exception):
+        if getattr(exception, 'jit_kanban_role', False):
+            return 403, 'forbidden', exception.name
         if isinstance(exception, (AccessError, AccessDenied)):
             return 403, 'forbidden', _('You are not allowed to do this.')
         if isinstance(exception, (UserError, ValidationError)):

@@ -17,12 +17,14 @@ WAKE_CHANNELS = json_dump([BOARD_CHANNEL])
 
 class JitKanbanLoop(models.Model):
     """What the live board shows beside the counts: how long the oldest
-    empty card has waited and whether that is longer than planned."""
+    card awaiting refill (empty or ordered) has waited and whether that is
+    longer than planned."""
     _inherit = 'jit.kanban.loop'
 
     oldest_wait_hours = fields.Float(
-        'Oldest Empty Card (h)', compute='_compute_waiting', digits=(16, 1),
-        help='Hours since the oldest card of this loop that is not full was signalled.')
+        'Oldest Card Awaiting Refill (h)', compute='_compute_waiting', digits=(16, 1),
+        help='Hours since the oldest card of this loop that is not full again (empty or '
+             'ordered) was signalled: its container has been off the shelf that long.')
     oldest_wait_label = fields.Char('Waiting', compute='_compute_waiting')
     is_late = fields.Boolean('Late', compute='_compute_waiting',
                              help='A card has waited longer than the planned lead time.')

@@ -42,6 +42,11 @@ def test_outsiders_can_do_nothing_with_cards(clients, trust_factory, db_env, rol
         assert _error_name(answer) == 'odoo.exceptions.AccessError', answer
     routed = client.post('/jit_kanban/signal', barcode=barcode)
     assert routed['result']['reason'] == 'forbidden' and 'debug' not in json.dumps(routed), routed
+    # the handheld shows what is missing: the role, and nothing of the models
+    assert routed['result']['message'] == 'Only Kanban Operators may signal or undo kanban cards.'
+    undone = client.post('/jit_kanban/undo', event_id=event_id)['result']
+    assert (undone['reason'], undone['message']) == (
+        'forbidden', 'Only Kanban Operators may signal or undo kanban cards.'), undone
     assert _counts(db_env, loop_id) == before
 
 
