@@ -223,14 +223,14 @@ class JitKanbanCardScan(models.Model):
                - fields.Datetime.from_string(event.date)).total_seconds()
         latest = Event.sudo().search([('card_id', '=', card.id), ('event_type', '=', 'signal')],
                                      order='id desc', limit=1)
-        started, shared, document = card._undo_plan()
+        started, shared, withdraw = card._undo_plan()
         decision = engine.decide_undo(card.state, event.user_id.id, self.env.uid, age, window,
                                       order_started=started, order_shared=shared,
                                       superseded=latest != event)
         if decision.result != engine.ACCEPTED:
             return card._answer(decision.result, decision.reason)
-        if document:
-            document._jit_kanban_withdraw()
+        if withdraw:
+            withdraw()
         from_state = card.state
         card.write(dict(CLEARED_ON_FULL, state='full'))
         self.env['jit.kanban.event']._record(card, 'undo', 'station', from_state=from_state)
@@ -238,8 +238,9 @@ class JitKanbanCardScan(models.Model):
                     message=_('%s is full again: signal undone') % card.barcode)
 
     def _undo_plan(self):
-        """(started, shared, document): whether the card's order has started,
-        whether it also fills other cards, and the document to withdraw
+        """(started, shared, withdraw): whether the card's order has started,
+        whether it also fills other cards and cannot give this card's share
+        back, and what takes the card's order (or its share of it) back
         (None when there is nothing of the card's own to withdraw)."""
         self.ensure_one()
         if self.state == 'empty':
@@ -247,11 +248,14 @@ class JitKanbanCardScan(models.Model):
         document = self.env['jit.kanban.orders']._linked_document(self)
         if not document:
             return False, False, None
-        shared = document.jit_kanban_card_ids.filtered(
+        started = document._jit_kanban_started()
+        others = document.jit_kanban_card_ids.filtered(
             lambda c: c.state == 'ordered' and c != self)
-        if shared:
-            return False, True, None
-        return document._jit_kanban_started(), False, document
+        if not others:
+            return started, False, document._jit_kanban_withdraw
+        if started or not document._jit_kanban_gives_back_shares:
+            return started, True, None
+        return False, False, lambda: document._jit_kanban_withdraw_share(self)
 
     @api.model
     def _card_info(self, barcode):

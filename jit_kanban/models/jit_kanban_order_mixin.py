@@ -43,6 +43,9 @@ class JitKanbanOrderMixin(models.AbstractModel):
     _jit_kanban_card_column = None
     _jit_kanban_shown_model = None
     _jit_kanban_name_query = None
+    # can one card's share be taken out while the order fills other cards
+    # too (_jit_kanban_withdraw_share)?  Otherwise such an undo is refused
+    _jit_kanban_gives_back_shares = False
 
     jit_kanban_loop_id = fields.Many2one('jit.kanban.loop', 'Kanban Loop', index=True,
                                          readonly=True, copy=False)
@@ -95,6 +98,12 @@ class JitKanbanOrderMixin(models.AbstractModel):
 
     def _jit_kanban_withdraw(self):
         """Take the order back (undo of its only card's signal)."""
+        raise NotImplementedError
+
+    def _jit_kanban_withdraw_share(self, card):
+        """Take ``card``'s containers out of this order, which also fills
+        other cards (undo of that card's signal; only where
+        _jit_kanban_gives_back_shares)."""
         raise NotImplementedError
 
     def _jit_kanban_received_qty(self):

@@ -11,6 +11,9 @@ class PurchaseOrderLine(models.Model):
         SELECT l.id, o.id, o.name FROM purchase_order_line l
           JOIN purchase_order o ON o.id = l.order_id WHERE l.id IN %s"""
 
+    # Odoo adds a loop's next cards to its open request for quotation's line
+    _jit_kanban_gives_back_shares = True
+
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'purchase_line_id', 'Kanban Cards')
 
     def _jit_kanban_shown(self):
@@ -25,6 +28,17 @@ class PurchaseOrderLine(models.Model):
         self.with_context(jit_kanban_undo=True).unlink()
         if not order.order_line:
             order.with_context(jit_kanban_undo=True).button_cancel()
+
+    def _jit_kanban_withdraw_share(self, card):
+        """The request for quotation keeps the other cards' quantity, priced
+        for that quantity as Odoo prices a changed line (vendor price
+        breaks)."""
+        self.ensure_one()
+        loop = card.loop_id
+        share = loop.product_id.uom_id._compute_quantity(loop.container_qty, self.product_uom)
+        self.with_context(jit_kanban_undo=True).write(
+            {'product_qty': max(self.product_qty - share, 0.0)})
+        self._onchange_quantity()
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()

@@ -202,6 +202,35 @@ class TestLoopConfiguration(KanbanCase):
         self.assertIn('other cards', undone['message'])
         self.assertEqual((second.state, production.state), ('ordered', 'confirmed'))
 
+    def test_undo_of_a_card_added_to_an_open_request_for_quotation_takes_its_share_out(self):
+        loop = self.make_loop('buy', card_count=3)
+        first, second = loop.card_ids.sorted('sequence')[:2]
+        self.scan(first)
+        line = first.purchase_line_id
+        price = line.price_unit
+        answer = self.scan(second)
+        self.assertEqual(second.purchase_line_id, line, 'Odoo added the card to the open line')
+        self.assertEqual(line.product_qty, 20.0)
+        undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
+        self.assertEqual(undone['result'], 'accepted', undone)
+        self.assertEqual((second.state, second.purchase_line_id.id), ('full', False))
+        # the other card keeps its containers on the request, priced for them
+        self.assertEqual((first.state, first.purchase_line_id), ('ordered', line))
+        self.assertEqual((line.product_qty, line.price_unit), (10.0, price))
+        self.assertEqual(line.order_id.state, 'draft')
+        self.assertEqual(loop.ordered_count, 1)
+
+    def test_undo_of_a_card_on_a_confirmed_purchase_order_shared_with_others_is_refused(self):
+        loop = self.make_loop('buy', card_count=3)
+        first, second = loop.card_ids.sorted('sequence')[:2]
+        self.scan(first)
+        answer = self.scan(second)
+        line = second.purchase_line_id
+        line.order_id.button_confirm()
+        undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
+        self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_shared'))
+        self.assertEqual((second.state, line.product_qty), ('ordered', 20.0))
+
 
 class TestBoard(KanbanCase):
 
