@@ -71,9 +71,9 @@ COMPACT_SQL = """
 class JitKanbanBoardTotal(models.Model):
     """The whole cards board's column counts and the Supermarket Board's
     count of loops, per company, kept by the database from the loops (see
-    TRIGGER_SQL).  It has the
-    loops' company rule, so the rows a user may read sum to the cards the
-    user may read whenever the loops have no other rule for that user."""
+    TRIGGER_SQL).  It has the loops' company rule, so the rows a user may
+    read sum to the cards and loops the user may read whenever the loops
+    have no other rule for that user."""
     _name = 'jit.kanban.board.total'
     _description = 'Kanban Board Totals'
     _log_access = False

@@ -100,8 +100,10 @@ class JitKanbanLoop(models.Model):
         counting the loops would read every loop of the factory on each
         opening.  Any other domain, or rules on loops other than the
         company rule, count the loops as usual."""
-        if len(args or []) == 1 and isinstance(args[0], (list, tuple)) \
-                and list(args[0]) == list(BOARD_DOMAIN[0]) and self._context.get('active_test', True):
+        board = [list(term) for term in BOARD_DOMAIN]
+        if self._context.get('active_test', True) and isinstance(args, (list, tuple)) \
+                and [list(term) if isinstance(term, (list, tuple)) else term
+                     for term in args] == board:
             self.check_access_rights('read')
             counts = self.env['jit.kanban.board.total']._counts()
             if counts is not None:

@@ -2,6 +2,8 @@
 are the cards each user may see, whatever happened to them; the
 Supermarket Board's count of loops, kept the same way, is the loops each
 user may see on it."""
+from odoo.tools.safe_eval import safe_eval
+
 from kanban_factory import KanbanCase
 
 # the Supermarket Board's domain as the web client sends it (JSON lists)
@@ -59,6 +61,9 @@ class TestCardsBoardCounts(KanbanCase):
         return Loop.search_count(SUPERMARKET_BOARD), len(Loop.search(SUPERMARKET_BOARD))
 
     def test_supermarket_board_counts_the_loops_each_company_sees(self):
+        # the count kept per company is the one of the board's own domain
+        action = self.env.ref('jit_kanban.jit_kanban_loop_action_board')
+        self.assertEqual(safe_eval(action.domain), [tuple(SUPERMARKET_BOARD[0])])
         users = (self.user_a, self.user_b)
         start = {user: self.supermarket_board(user)[0] for user in users}
         draft = self.make_loop(activate=False, card_count=2)
