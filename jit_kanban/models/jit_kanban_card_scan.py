@@ -253,8 +253,10 @@ class JitKanbanCardScan(models.Model):
             lambda c: c.state == 'ordered' and c != self)
         if not others:
             return started, False, document._jit_kanban_withdraw
-        if started or not document._jit_kanban_gives_back_shares:
+        if not document._jit_kanban_gives_back_shares:
             return started, True, None
+        if started:
+            return True, False, None  # the share could come back, but work began
         return False, False, lambda: document._jit_kanban_withdraw_share(self)
 
     @api.model

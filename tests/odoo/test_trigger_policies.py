@@ -220,7 +220,7 @@ class TestLoopConfiguration(KanbanCase):
         self.assertEqual(line.order_id.state, 'draft')
         self.assertEqual(loop.ordered_count, 1)
 
-    def test_undo_of_a_card_on_a_confirmed_purchase_order_shared_with_others_is_refused(self):
+    def test_undo_of_a_card_on_a_confirmed_purchase_order_is_refused_as_started(self):
         loop = self.make_loop('buy', card_count=3)
         first, second = loop.card_ids.sorted('sequence')[:2]
         self.scan(first)
@@ -228,7 +228,7 @@ class TestLoopConfiguration(KanbanCase):
         line = second.purchase_line_id
         line.order_id.button_confirm()
         undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
-        self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_shared'))
+        self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_started'))
         self.assertEqual((second.state, line.product_qty), ('ordered', 20.0))
 
 
