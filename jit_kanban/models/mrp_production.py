@@ -9,6 +9,9 @@ class MrpProduction(models.Model):
     _jit_kanban_shown_model = 'mrp.production'
     _jit_kanban_name_query = "SELECT id, id, name FROM mrp_production WHERE id IN %s"
 
+    # a batch MO (several cards' containers) gives one card's back
+    _jit_kanban_gives_back_shares = True
+
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'production_id', 'Kanban Cards')
 
     def _jit_kanban_shown(self):
@@ -21,6 +24,15 @@ class MrpProduction(models.Model):
 
     def _jit_kanban_withdraw(self):
         self.with_context(jit_kanban_undo=True).action_cancel()
+
+    def _jit_kanban_withdraw_share(self, card):
+        """Odoo's own change of quantity (its components and finished move
+        follow) takes one card's containers out of a batch MO."""
+        self.ensure_one()
+        loop = card.loop_id
+        share = loop.product_id.uom_id._compute_quantity(loop.container_qty, self.product_uom_id)
+        self.env['change.production.qty'].with_context(jit_kanban_undo=True).create({
+            'mo_id': self.id, 'product_qty': self.product_qty - share}).change_prod_qty()
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()

@@ -29,6 +29,7 @@ def test_manager_reviews_a_sizing_proposal(odoo_server, request, page, page_erro
                     kwargs={'fields': ['card_delta', 'loop_id'], 'limit': 1})[0]
 
     login(page, odoo_server)
+    page.goto('about:blank')  # a full load, not a hash change racing the home action
     page.goto(odoo_server + '/web#model=jit.kanban.sizing.proposal&id=%d&view_type=form' % proposal['id'])
     page.wait_for_selector('svg.o_jit_kanban_demand_chart')
     compared = page.locator('.o_form_view .o_field_one2many .o_data_row')
@@ -42,6 +43,9 @@ def test_manager_reviews_a_sizing_proposal(odoo_server, request, page, page_erro
     page.screenshot(path=os.path.join(output_dir, 'sizing_confirmation.png'))
     page.click('.modal .modal-footer button.btn-default')
 
+    # a full page load: a hash change while the client still closes the
+    # dialog raced with it (the loop form never came, once in a full run)
+    page.goto('about:blank')
     page.goto(odoo_server + '/web#model=jit.kanban.loop&id=%d&view_type=form' % proposal['loop_id'][0])
     page.click('.o_notebook a:has-text("Sizing")')
     page.wait_for_selector('table.o_jit_kanban_comparison')

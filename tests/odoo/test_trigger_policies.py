@@ -190,17 +190,33 @@ class TestLoopConfiguration(KanbanCase):
         self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_started'))
         self.assertEqual(card.state, 'ordered')
 
-    def test_undo_of_a_card_whose_order_fills_others_too_is_refused_with_that_reason(self):
+    def test_undo_of_a_card_in_a_batch_mo_takes_its_containers_out(self):
         loop = self.make_loop(trigger_policy='batch', batch_size=2, card_count=4)
         first, second = loop.card_ids.sorted('sequence')[:2]
         self.scan(first)
         answer = self.scan(second)
         production = second.production_id
-        self.assertEqual(first.production_id, production)
+        self.assertEqual((first.production_id, production.product_qty), (production, 20.0))
+        undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
+        self.assertEqual(undone['result'], 'accepted', undone)
+        self.assertEqual((second.state, second.production_id.id), ('full', False))
+        self.assertEqual((first.state, first.production_id), ('ordered', production))
+        # Odoo's change of quantity: the MO and its components for one container
+        self.assertEqual((production.state, production.product_qty), ('confirmed', 10.0))
+        self.assertEqual(sorted(set(production.move_raw_ids.mapped('product_uom_qty'))), [20.0])
+        self.assertEqual(production.move_finished_ids.mapped('product_uom_qty'), [10.0])
+
+    def test_undo_of_a_card_whose_batch_transfer_fills_others_too_is_refused(self):
+        loop = self.make_loop('transfer', trigger_policy='batch', batch_size=2, card_count=4)
+        first, second = loop.card_ids.sorted('sequence')[:2]
+        self.scan(first)
+        answer = self.scan(second)
+        group = second.transfer_group_id
+        self.assertEqual(first.transfer_group_id, group)
         undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
         self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_shared'))
         self.assertIn('other cards', undone['message'])
-        self.assertEqual((second.state, production.state), ('ordered', 'confirmed'))
+        self.assertEqual(second.state, 'ordered')
 
     def test_undo_of_a_card_added_to_an_open_request_for_quotation_takes_its_share_out(self):
         loop = self.make_loop('buy', card_count=3)
