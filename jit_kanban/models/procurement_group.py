@@ -14,6 +14,9 @@ class ProcurementGroup(models.Model):
         SELECT DISTINCT ON (p.group_id) p.group_id, p.id, p.name FROM stock_picking p
          WHERE p.group_id IN %s ORDER BY p.group_id, p.state IN ('done', 'cancel'), p.id DESC"""
 
+    # a batch transfer (several cards' containers) gives one card's back
+    _jit_kanban_gives_back_shares = True
+
     jit_kanban_card_ids = fields.One2many('jit.kanban.card', 'transfer_group_id', 'Kanban Cards')
 
     def init(self):
@@ -44,6 +47,21 @@ class ProcurementGroup(models.Model):
 
     def _jit_kanban_withdraw(self):
         self._jit_kanban_moves().with_context(jit_kanban_undo=True)._action_cancel()
+
+    def _jit_kanban_withdraw_share(self, card):
+        """One card's containers off the batch transfer's move: Odoo lowers
+        its demand (unreserving what it no longer needs), and a move that
+        was reserved is reserved again for what is left."""
+        self.ensure_one()
+        product = card.loop_id.product_id
+        move = self._jit_kanban_moves().filtered(
+            lambda m: m.product_id == product and m.state not in ('done', 'cancel')).sorted(
+            'product_uom_qty', reverse=True)[:1]
+        share = product.uom_id._compute_quantity(card.loop_id.container_qty, move.product_uom)
+        reserved = move.state in ('assigned', 'partially_available')
+        move.write({'product_uom_qty': max(move.product_uom_qty - share, 0.0)})
+        if reserved:
+            move._action_assign()
 
     def _jit_kanban_received_qty(self):
         self.ensure_one()

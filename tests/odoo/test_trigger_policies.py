@@ -206,17 +206,34 @@ class TestLoopConfiguration(KanbanCase):
         self.assertEqual(sorted(set(production.move_raw_ids.mapped('product_uom_qty'))), [20.0])
         self.assertEqual(production.move_finished_ids.mapped('product_uom_qty'), [10.0])
 
-    def test_undo_of_a_card_whose_batch_transfer_fills_others_too_is_refused(self):
+    def test_undo_of_a_card_in_a_batch_transfer_takes_its_containers_out(self):
         loop = self.make_loop('transfer', trigger_policy='batch', batch_size=2, card_count=4)
         first, second = loop.card_ids.sorted('sequence')[:2]
         self.scan(first)
         answer = self.scan(second)
         group = second.transfer_group_id
         self.assertEqual(first.transfer_group_id, group)
+        move = self.env['stock.move'].search([('group_id', '=', group.id)])
+        move._action_assign()  # the reserve rack holds the 20 for it
+        self.assertEqual((move.state, move.reserved_availability), ('assigned', 20.0))
         undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
-        self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_shared'))
-        self.assertIn('other cards', undone['message'])
-        self.assertEqual(second.state, 'ordered')
+        self.assertEqual(undone['result'], 'accepted', undone)
+        self.assertEqual((second.state, second.transfer_group_id.id), ('full', False))
+        self.assertEqual((first.state, first.transfer_group_id), ('ordered', group))
+        # one container left to move, and no more than that held on the reserve rack
+        self.assertEqual((move.state, move.product_uom_qty), ('assigned', 10.0))
+        self.assertEqual(move.reserved_availability, 10.0)
+
+    def test_undo_of_a_card_in_a_batch_transfer_under_way_is_refused(self):
+        loop = self.make_loop('transfer', trigger_policy='batch', batch_size=2, card_count=4)
+        first, second = loop.card_ids.sorted('sequence')[:2]
+        self.scan(first)
+        answer = self.scan(second)
+        move = self.env['stock.move'].search([('group_id', '=', second.transfer_group_id.id)])
+        move.quantity_done = 5.0  # the operator moving it has begun
+        undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
+        self.assertEqual((undone['result'], undone['reason']), ('rejected', 'order_started'))
+        self.assertEqual((second.state, move.product_uom_qty), ('ordered', 20.0))
 
     def test_undo_of_a_card_added_to_an_open_request_for_quotation_takes_its_share_out(self):
         loop = self.make_loop('buy', card_count=3)
