@@ -184,7 +184,10 @@ class JitKanbanCardScan(models.Model):
             message = _('%s signalled: %s') % (facts['barcode'], order_name) if order_name else \
                 _('%s signalled, waiting: %s') % (facts['barcode'], waiting)
         else:
-            message = self._reason_text(reason)
+            # a reason is a phrase (it also ends other sentences): the
+            # answer's message is a sentence of its own, shown as it comes
+            text = self._reason_text(reason) or ''
+            message = text[:1].upper() + text[1:]
         answer = {'card_id': False, 'barcode': False, 'state': False, 'product_name': False,
                   'loop_name': False, 'location_name': False, 'quantity': 0.0, 'uom_name': False,
                   'waiting_reason': False}

@@ -45,7 +45,7 @@ class TestPlanningProposals(KanbanCase):
         # and scanned later it is refused as retired, never unknown
         answer = cards[2]._signal('station')
         self.assertEqual(answer['result'], 'rejected')
-        self.assertIn('retired', answer['message'])
+        self.assertEqual(answer['message'], 'Retired card: remove it from the floor')
         # the others keep working
         self.validate(self.picking_of(cards[0]))
         self.assertEqual(cards[0].state, 'full')

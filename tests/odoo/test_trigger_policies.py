@@ -116,7 +116,7 @@ class TestTriggerPolicies(KanbanCase):
     def test_unknown_barcode_is_rejected_and_recorded(self):
         answer = self.env['jit.kanban.card'].signal_barcode('NO-SUCH-CARD')
         self.assertEqual(answer['result'], 'rejected')
-        self.assertIn('unknown card barcode', answer['message'])
+        self.assertEqual(answer['message'], 'Unknown card barcode "NO-SUCH-CARD"')
         event = self.env['jit.kanban.event'].browse(answer['event_id'])
         self.assertEqual((event.barcode, event.event_type), ('NO-SUCH-CARD', 'reject'))
 
