@@ -106,6 +106,12 @@ class JitKanbanOrderMixin(models.AbstractModel):
         _jit_kanban_gives_back_shares)."""
         raise NotImplementedError
 
+    @api.model
+    def _jit_kanban_share(self, card, uom):
+        """One card's containers in ``uom`` (a unit of the document)."""
+        loop = card.loop_id
+        return loop.product_id.uom_id._compute_quantity(loop.container_qty, uom)
+
     def _jit_kanban_received_qty(self):
         raise NotImplementedError
 

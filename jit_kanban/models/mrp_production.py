@@ -29,8 +29,7 @@ class MrpProduction(models.Model):
         """Odoo's own change of quantity (its components and finished move
         follow) takes one card's containers out of a batch MO."""
         self.ensure_one()
-        loop = card.loop_id
-        share = loop.product_id.uom_id._compute_quantity(loop.container_qty, self.product_uom_id)
+        share = self._jit_kanban_share(card, self.product_uom_id)
         self.env['change.production.qty'].with_context(jit_kanban_undo=True).create({
             'mo_id': self.id, 'product_qty': self.product_qty - share}).change_prod_qty()
 

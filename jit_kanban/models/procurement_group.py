@@ -57,7 +57,9 @@ class ProcurementGroup(models.Model):
         move = self._jit_kanban_moves().filtered(
             lambda m: m.product_id == product and m.state not in ('done', 'cancel')).sorted(
             'product_uom_qty', reverse=True)[:1]
-        share = product.uom_id._compute_quantity(card.loop_id.container_qty, move.product_uom)
+        if not move:
+            return  # its moves were cancelled: nothing left to take off
+        share = self._jit_kanban_share(card, move.product_uom)
         reserved = move.state in ('assigned', 'partially_available')
         move.write({'product_uom_qty': max(move.product_uom_qty - share, 0.0)})
         if reserved:

@@ -34,8 +34,7 @@ class PurchaseOrderLine(models.Model):
         for that quantity as Odoo prices a changed line (vendor price
         breaks)."""
         self.ensure_one()
-        loop = card.loop_id
-        share = loop.product_id.uom_id._compute_quantity(loop.container_qty, self.product_uom)
+        share = self._jit_kanban_share(card, self.product_uom)
         self.with_context(jit_kanban_undo=True).write(
             {'product_qty': max(self.product_qty - share, 0.0)})
         self._onchange_quantity()
