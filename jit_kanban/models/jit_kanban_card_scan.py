@@ -117,7 +117,8 @@ class JitKanbanCardScan(models.Model):
                                  rule_id=locked.rule_id)
         event_ids = loop._shift_board(full=-1, empty=1 - len(orders), ordered=len(orders),
                                       events=events, user_id=uid,
-                                      emptied=None if self.id in orders else signalled)
+                                      emptied=None if self.id in orders else signalled,
+                                      locked_row=locked.loop_row)
         self.invalidate_cache(ids=self.ids)
         order = orders.get(self.id)
         # ordered: the screen's facts are known; waiting: its reason is read back

@@ -7,6 +7,9 @@ from . import access, kanban_sql
 
 # the Supermarket Board's domain (jit_kanban_loop_action_board)
 BOARD_DOMAIN = [('state', '!=', 'draft')]
+# the board shows red first (urgency_rank)
+URGENCY_RANKS = {engine.RED: 0, engine.AMBER: 1, engine.GREEN: 2}
+COUNTS = ('full_count', 'empty_count', 'ordered_count')
 
 
 class JitKanbanLoop(models.Model):
@@ -49,14 +52,13 @@ class JitKanbanLoop(models.Model):
               FROM jit_kanban_loop l
               LEFT JOIN jit_kanban_card c ON c.loop_id = l.id AND c.active
              WHERE l.id IN %s GROUP BY l.id, l.urgency""", (tuple(self.ids),))
-        ranks = {engine.RED: 0, engine.AMBER: 1, engine.GREEN: 2}
         rows = []
         turned_red = []
         for loop_id, before, full, empty, ordered, blocked in self.env.cr.fetchall():
             level = engine.urgency(full, full + empty + ordered)
             if level == engine.RED and before != engine.RED:
                 turned_red.append(loop_id)
-            rows.append((loop_id, full, empty, ordered, blocked, level, ranks[level]))
+            rows.append((loop_id, full, empty, ordered, blocked, level, URGENCY_RANKS[level]))
         self.env.cr.execute("""
             UPDATE jit_kanban_loop l
                SET full_count = v.n_full, empty_count = v.n_empty, ordered_count = v.n_ordered,
@@ -73,23 +75,35 @@ class JitKanbanLoop(models.Model):
         if notify:
             self._notify_board()
 
-    def _shift_board(self, full=0, empty=0, ordered=0, events=(), user_id=None, emptied=None):
+    def _shift_board(self, full=0, empty=0, ordered=0, events=(), user_id=None, emptied=None,
+                     locked_row=None):
         """A scan's change to the board counts, without a recount, and its
         event rows, by ``user_id``, recorded in the same statement (their
         ids are returned), with its card ``emptied`` when it waits
-        (kanban_sql.Signalled); urgency is written (and red alerts raised)
-        only when it changes."""
+        (kanban_sql.Signalled).  The new urgency is written by the same
+        statement, worked out from the counts read with the loop's lock
+        (``locked_row``); if the counts it returns give another (they moved
+        in between), the cards are recounted.  A loop turning red raises
+        its alert."""
         self.ensure_one()
+        urgency, before = None, None
+        if locked_row:
+            counts = [locked_row[name] for name in COUNTS]
+            level = engine.urgency(counts[0] + full, sum(counts) + full + empty + ordered)
+            urgency, before = (level, URGENCY_RANKS[level]), locked_row['urgency']
         counts, event_ids = kanban_sql.shift_board(self.env.cr, self.id, full, empty, ordered,
                                                    user_id or self.env.uid, events,
-                                                   notice=self._board_notice(), emptied=emptied)
+                                                   notice=self._board_notice(), emptied=emptied,
+                                                   urgency=urgency)
         self._board_notice_stored()
-        self.invalidate_cache(['full_count', 'empty_count', 'ordered_count'], self.ids)
+        self.invalidate_cache(list(COUNTS) + ['urgency', 'urgency_rank'], self.ids)
         if events:
             self.env['jit.kanban.event']._inserted(event_ids)
         level = engine.urgency(counts[0], sum(counts[:3]))
         if level != counts[3]:
             self._refresh_board(notify=False)
+        elif level == engine.RED and before not in (None, engine.RED):
+            self._alert_red()
         return event_ids
 
     @api.model

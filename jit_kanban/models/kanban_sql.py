@@ -144,18 +144,24 @@ NO_LINKS = {column: None for column in ORDER_COLUMNS}
 
 
 def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), notice=None,
-                emptied=None):
+                emptied=None, urgency=None):
     """Move the loop's board counts by what a scan changed (one statement
     instead of a recount), inserting the scan's ``events`` and the live
     boards' bus ``notice`` ((channel, message), as bus.bus stores them) and
     emptying the ``emptied`` card (a Signalled still full: it waits) in the
     same statement; returns the new (full, empty, ordered, urgency) and the
-    ids of the events inserted (see insert_events)."""
+    ids of the events inserted (see insert_events).  ``urgency``: the
+    (urgency, urgency_rank) to write with the counts."""
+    sets = ''
+    params = [full, empty, ordered]
+    if urgency:
+        sets = ', urgency = %s, urgency_rank = %s'
+        params += list(urgency)
     sql = """
         UPDATE jit_kanban_loop SET full_count = full_count + %s, empty_count = empty_count + %s,
-                                   ordered_count = ordered_count + %s, last_signal_at = """ + NOW + """
+                                   ordered_count = ordered_count + %s, last_signal_at = """ + NOW + sets + """
          WHERE id = %s RETURNING full_count, empty_count, ordered_count, urgency"""
-    params = [full, empty, ordered, loop_id]
+    params.append(loop_id)
     ctes, before = [], []
     if events:
         insert, values = _insert_events(uid, events)

@@ -114,12 +114,12 @@ class TestScanService(KanbanCase):
     def test_a_signal_adds_a_fixed_handful_of_statements_to_odoos_procurement(self):
         """Find, lock and read; savepoint and release; the cards linked,
         ordered (the scanned one signalled) as the order is made; events,
-        board figures and the live boards' message: what a scan costs beside
-        the order itself (a transfer's own procurement group is made on both
-        sides)."""
+        board figures, urgency and the live boards' message: what a scan
+        costs beside the order itself (a transfer's own procurement group is
+        made on both sides).  The scan measured turns its loop amber."""
         for method in ('manufacture', 'buy', 'transfer'):
             with self.subTest(method=method):
-                loop = self.make_loop(method, card_count=8)  # stays green: no recount
+                loop = self.make_loop(method, card_count=4)
                 values = {key: value for key, value in
                           loop._procurement_values(loop.card_ids[:1]).items()
                           if not key.startswith('jit_kanban')}
@@ -139,6 +139,7 @@ class TestScanService(KanbanCase):
                 extra = statements(self.env, lambda: self.env['jit.kanban.card'].signal_barcode(
                     barcode)) - statements(self.env, bare)
                 self.assertEqual(loop.card_ids[1].state, 'ordered')
+                self.assertEqual((loop.urgency, loop.urgency_rank), ('amber', 1))
                 self.assertLessEqual(extra, 4)
 
     def test_a_scan_finds_only_the_cards_the_record_rules_show_the_scanner(self):

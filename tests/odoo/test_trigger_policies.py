@@ -1,5 +1,6 @@
 """Batch, scheduled window, WIP cap, cancel, lock, double signals."""
 from datetime import timedelta
+from unittest import mock
 
 from odoo import fields
 
@@ -282,6 +283,28 @@ class TestBoard(KanbanCase):
         self.assertEqual(board.ids, [busy.id, calm.id], 'red loops first')
         self.assertEqual(self.supermarket.kanban_full_count, 3)
         self.assertEqual(self.supermarket.kanban_health, 'amber')
+
+    def test_urgency_follows_cards_that_moved_while_a_scan_ran(self):
+        """A scan writes the urgency its lock's counts give; a card refilled
+        in the same transaction before the board moves (an order done at
+        once) makes it count the cards instead."""
+        loop = self.make_loop(card_count=4, trigger_policy='batch', batch_size=4)
+        refill, second = loop.card_ids[:2]
+        self.scan(refill)
+        self.scan(second)
+        self.assertEqual((loop.full_count, loop.urgency), (2, 'amber'))
+        replenish = type(loop)._replenish
+
+        def replenish_then_refill(this, *args, **kwargs):
+            orders = replenish(this, *args, **kwargs)
+            refill.write({'state': 'full'})  # recounts the loop: 3 full, 1 empty
+            return orders
+
+        with mock.patch.object(type(loop), '_replenish', replenish_then_refill):
+            self.scan(loop.card_ids[2])  # its lock saw 2 full: red, were nothing refilled
+        self.assertEqual((loop.full_count, loop.empty_count, loop.urgency, loop.urgency_rank),
+                         (2, 2, 'amber', 1))
+        self.assertFalse(loop.activity_ids)
 
 
 class TestSizing(KanbanCase):
