@@ -4,7 +4,7 @@
     'name': 'JIT Kanban',
     'summary': 'Pull-based replenishment: kanban cards in supermarkets '
                'trigger manufacturing, purchase or transfer orders',
-    'version': '11.0.1.2.0',
+    'version': '11.0.1.3.0',
     'category': 'Manufacturing',
     'website': 'https://github.com/jit-kanban/jit_kanban',
     'author': 'jit_kanban authors',

@@ -7,7 +7,7 @@ import werkzeug.wrappers
 
 from odoo import _, models
 from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import SessionExpiredException, request
 
 _logger = logging.getLogger(__name__)
 KANBAN_ROUTES = '/jit_kanban/'
@@ -49,6 +49,8 @@ class IrHttp(models.AbstractModel):
 
     @staticmethod
     def _jit_kanban_error(exception):
+        if isinstance(exception, SessionExpiredException):
+            return 401, 'session_expired', _('Your session has expired: log in again.')
         if getattr(exception, 'jit_kanban_role', False):
             return 403, 'forbidden', exception.name
         if isinstance(exception, (AccessError, AccessDenied)):

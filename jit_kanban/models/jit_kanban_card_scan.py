@@ -52,9 +52,10 @@ class JitKanbanCardScan(models.Model):
         request = {'origin': channel, 'idempotency_key': scan.key,
                    'device_id': device.id if device else None}
         if scan.key:
-            replay = self._replay(scan.key)
-            if replay:
-                return replay
+            first = kanban_sql.event_by_key(self.env.cr, self.env.uid, request['device_id'],
+                                            scan.key)
+            if first:
+                return self._replay(first, scan, request)
         if scan.reason:
             return self._reject(scan.reason, request, scan.stored_barcode)
         locked = self._lock(self._find_card_sql(scan.barcode))
@@ -150,12 +151,16 @@ class JitKanbanCardScan(models.Model):
         self._after_scan(answer)
         return answer
 
-    def _replay(self, key):
-        """The answer to a request this user already made with this key."""
-        found = kanban_sql.event_by_key(self.env.cr, self.env.uid, key)
-        if not found:
-            return None
-        event_id, event_type, card_id, reason = found
+    def _replay(self, first, scan, request):
+        """The answer to a request this user (device) already made with this
+        key (``first``: its event, kanban_sql.event_by_key).  A key already
+        used for another barcode is refused, without the key: that scan is
+        not taken for the first one, and the client sees it."""
+        event_id, event_type, card_id, reason, used_for = first
+        if (used_for or None) != ((scan.stored_barcode if scan.reason else scan.barcode) or None):
+            reused = Reason('key_reused', 'idempotency key "%(key)s" was already used for '
+                            'another barcode', key=scan.key)
+            return self._reject(reused, dict(request, idempotency_key=None), scan.stored_barcode)
         card = self.browse(card_id) if card_id else self.browse()
         answer = card._answer(SCAN_RESULTS.get(event_type, engine.REJECTED), reason, event_id)
         answer['replayed'] = True
@@ -182,8 +187,12 @@ class JitKanbanCardScan(models.Model):
         model, order_id, order_name = order or (False, False, False)
         waiting = facts.get('waiting_reason') or False
         if result == engine.ACCEPTED:
-            message = _('%s signalled: %s') % (facts['barcode'], order_name) if order_name else \
-                _('%s signalled, waiting: %s') % (facts['barcode'], waiting)
+            if order_name:
+                message = _('%s signalled: %s') % (facts['barcode'], order_name)
+            elif waiting:
+                message = _('%s signalled, waiting: %s') % (facts['barcode'], waiting)
+            else:  # a replay, after the card moved on (refilled, undone)
+                message = _('%s signalled') % facts['barcode']
         else:
             # a reason is a phrase (it also ends other sentences): the
             # answer's message is a sentence of its own, shown as it comes
@@ -227,7 +236,7 @@ class JitKanbanCardScan(models.Model):
                - fields.Datetime.from_string(event.date)).total_seconds()
         latest = Event.sudo().search([('card_id', '=', card.id), ('event_type', '=', 'signal')],
                                      order='id desc', limit=1)
-        started, shared, withdraw = card._undo_plan()
+        started, shared, withdraw, share_only = card._undo_plan()
         decision = engine.decide_undo(card.state, event.user_id.id, self.env.uid, age, window,
                                       order_started=started, order_shared=shared,
                                       superseded=latest != event)
@@ -238,30 +247,33 @@ class JitKanbanCardScan(models.Model):
         from_state = card.state
         card.write(dict(CLEARED_ON_FULL, state='full'))
         self.env['jit.kanban.event']._record(card, 'undo', 'station', from_state=from_state)
+        # what became of the order: withdrawn, or only this card's share of it
         return dict(card._answer(engine.ACCEPTED, None),
-                    message=_('%s is full again: signal undone') % card.barcode)
+                    message=_('%s is full again: signal undone') % card.barcode,
+                    withdrawn=withdraw and ('share' if share_only else 'order') or False)
 
     def _undo_plan(self):
-        """(started, shared, withdraw): whether the card's order has started,
-        whether it also fills other cards and cannot give this card's share
-        back, and what takes the card's order (or its share of it) back
-        (None when there is nothing of the card's own to withdraw)."""
+        """(started, shared, withdraw, share_only): whether the card's order
+        has started, whether it also fills other cards and cannot give this
+        card's share back, what takes the card's order (or its share of it)
+        back (None when there is nothing of the card's own to withdraw), and
+        whether that is only the card's share."""
         self.ensure_one()
         if self.state == 'empty':
-            return False, False, None
+            return False, False, None, False
         document = self.env['jit.kanban.orders']._linked_document(self)
         if not document:
-            return False, False, None
+            return False, False, None, False
         started = document._jit_kanban_started()
         others = document.jit_kanban_card_ids.filtered(
             lambda c: c.state == 'ordered' and c != self)
         if not others:
-            return started, False, document._jit_kanban_withdraw
+            return started, False, document._jit_kanban_withdraw, False
         if not document._jit_kanban_gives_back_shares:
-            return started, True, None
+            return started, True, None, False
         if started:
-            return True, False, None  # the share could come back, but work began
-        return False, False, lambda: document._jit_kanban_withdraw_share(self)
+            return True, False, None, False  # the share could come back, but work began
+        return False, False, lambda: document._jit_kanban_withdraw_share(self), True
 
     @api.model
     def _card_info(self, barcode):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from . import kanban_sql
 from .jit_kanban_card import STATES
@@ -48,10 +48,16 @@ class JitKanbanEvent(models.Model):
                                   help="The client's key for this request: a repeat replays it.")
     device_id = fields.Many2one('jit.kanban.device', 'Device', readonly=True, index=True)
 
-    _sql_constraints = [
-        ('idempotency_key_uniq', 'unique(user_id, idempotency_key)',
-         'A request key is used once per user.'),
-    ]
+    @api.model_cr
+    def init(self):
+        # a request key is used once per user and device: handhelds acting
+        # as one operator count their keys each on its own (the browser and
+        # the session routes are the user's "no device"); an expression the
+        # ORM's _sql_constraints cannot hold
+        self._cr.execute('ALTER TABLE jit_kanban_event DROP CONSTRAINT IF EXISTS '
+                         'jit_kanban_event_idempotency_key_uniq')
+        tools.create_unique_index(self._cr, 'jit_kanban_event_request_key_index', self._table,
+                                  ['user_id', 'COALESCE(device_id, 0)', 'idempotency_key'])
 
     @api.model
     def _record(self, cards, event_type, origin, from_state=None, reason=None, barcode=None):

@@ -36,6 +36,7 @@ class JitKanbanReason(models.AbstractModel):
             'barcode_characters': _('barcode with invalid characters'),
             'supermarket_id': _('invalid supermarket id'),
             'idempotency_key': _('invalid idempotency key (up to %(max)d letters, digits, . _ : -)'),
+            'key_reused': _('idempotency key "%(key)s" was already used for another barcode'),
             'unknown_barcode': _('unknown card barcode "%(barcode)s"'),
         }
 

@@ -7,6 +7,12 @@ models check who asks and decide, these only lock, read and move rows.
 Column names come from the fixed tuples below, never from callers.
 """
 import collections
+import logging
+
+import psycopg2
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+
+_logger = logging.getLogger(__name__)
 
 # card columns that link a card to its replenishment document
 ORDER_COLUMNS = ('production_id', 'purchase_line_id', 'transfer_group_id')
@@ -18,6 +24,19 @@ EVENT_COLUMNS = ('event_type', 'origin', 'card_id', 'barcode', 'loop_id', 'produ
                  'order_model', 'order_id', 'order_name', 'reason', 'lead_time_hours',
                  'idempotency_key', 'device_id')
 NOW = "(now() at time zone 'UTC')"
+
+
+def _execute(cr, query, params=None):
+    """cr.execute without Odoo's "bad query" ERROR line for what concurrent
+    scans of one card or loop make fail (a lock or serialization failure):
+    Odoo retries that request and logs the retry.  Any other failure is
+    logged as cr.execute would."""
+    try:
+        cr.execute(query, params, log_exceptions=False)
+    except psycopg2.Error as error:
+        if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+            _logger.error('bad query: %s\nERROR: %s', query, error)
+        raise
 
 CARD_ROW = ('id', 'barcode', 'loop_id', 'product_id', 'location_id', 'company_id') + ORDER_COLUMNS
 # a loop's open orders: distinct documents still owing containers (ordered cards)
@@ -75,13 +94,13 @@ def lock_loops(cr, loop_ids):
     to serialize once the other commits, and Odoo retries it on a fresh
     snapshot that sees the cards the other one changed."""
     if loop_ids:
-        cr.execute('SELECT id FROM jit_kanban_loop WHERE id IN %s ORDER BY id FOR UPDATE',
+        _execute(cr, 'SELECT id FROM jit_kanban_loop WHERE id IN %s ORDER BY id FOR UPDATE',
                    (tuple(loop_ids),))
 
 
 def lock_cards(cr, card_ids):
     if card_ids:
-        cr.execute('SELECT id FROM jit_kanban_card WHERE id IN %s ORDER BY id FOR UPDATE',
+        _execute(cr, 'SELECT id FROM jit_kanban_card WHERE id IN %s ORDER BY id FOR UPDATE',
                    (tuple(card_ids),))
 
 
@@ -106,7 +125,7 @@ def lock_card_and_loop(cr, card, loop_columns=()):
     again).  The loop's lock keeps its cards as read until the scan ends."""
     found, params = ('SELECT %s', [card]) if isinstance(card, int) else card
     extra = ''.join(', l."%s"' % name for name in loop_columns)
-    cr.execute("""
+    _execute(cr, """
         WITH found AS MATERIALIZED (%s),
         l AS MATERIALIZED (
             SELECT *
@@ -179,7 +198,7 @@ def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), no
         before += values
     if ctes:
         sql = 'WITH %s %s' % (', '.join(ctes), sql)
-    cr.execute(sql, before + params)
+    _execute(cr, sql, before + params)
     row = cr.fetchone()
     return row[:4], (row[4] or []) if events else []
 
@@ -187,7 +206,7 @@ def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), no
 def empty_signalled(cr, uid, signalled):
     """Empty a Signalled card now (its order failed: the failure is written
     on an empty card)."""
-    cr.execute(*_emptying(uid, signalled))
+    _execute(cr, *_emptying(uid, signalled))
 
 
 def _emptying(uid, signalled):
@@ -227,7 +246,7 @@ def _update(uid, card_ids, state, columns, returning=CARD_ROW, signalled=None, f
 def set_state(cr, uid, card_ids, state, **columns):
     """Move cards to ``state`` (and set ``columns``); returns per card its
     id, barcode, loop, product, supermarket, company and order links."""
-    cr.execute(*_update(uid, card_ids, state, columns))
+    _execute(cr, *_update(uid, card_ids, state, columns))
     return [dict(zip(CARD_ROW, row)) for row in cr.fetchall()]
 
 
@@ -246,7 +265,7 @@ def set_state_named(cr, uid, card_ids, state, name_queries, signalled=None, **co
         picks.append('n%d.doc_id, n%d.name' % (index, index))
         joins.append('LEFT JOIN LATERAL (%s) n%d (link, doc_id, name) ON TRUE' % (
             query.replace('IN %s', 'IN (moved.%s)' % column), index))
-    cr.execute('WITH moved AS (%s) SELECT %s, %s FROM moved %s' % (
+    _execute(cr, 'WITH moved AS (%s) SELECT %s, %s FROM moved %s' % (
         update, ', '.join('moved.%s' % name for name in CARD_ROW), ', '.join(picks),
         ' '.join(joins)), params)
     rows = []
@@ -263,7 +282,7 @@ def loop_rules(cr, loop_ids):
     """{loop id: the procurement rule of its orders (LOOP_RULE), or None}."""
     if not loop_ids:
         return {}
-    cr.execute('SELECT l.id, %s FROM jit_kanban_loop l WHERE l.id IN %%s' % LOOP_RULE.format(loop='l'),
+    _execute(cr, 'SELECT l.id, %s FROM jit_kanban_loop l WHERE l.id IN %%s' % LOOP_RULE.format(loop='l'),
                (tuple(loop_ids),))
     return dict(cr.fetchall())
 
@@ -271,7 +290,7 @@ def loop_rules(cr, loop_ids):
 def waiting_cards(cr, loop_id):
     """Empty cards of the loop, oldest signal first, and the number of its
     open orders."""
-    cr.execute("""
+    _execute(cr, """
         SELECT c.id, o.open_orders
           FROM (%s) o(open_orders)
           LEFT JOIN jit_kanban_card c ON c.loop_id = %%s AND c.state = 'empty' AND c.active
@@ -289,7 +308,7 @@ def order_refs(cr, cards, name_queries):
         links = {card['id']: card[column] for card in cards if card.get(column)}
         if not links:
             continue
-        cr.execute(query, (tuple(set(links.values())),))
+        _execute(cr, query, (tuple(set(links.values())),))
         names = {link: (model, doc_id, name) for link, doc_id, name in cr.fetchall()}
         refs.update({card_id: names[link] for card_id, link in links.items() if link in names})
     return refs
@@ -298,12 +317,13 @@ def order_refs(cr, cards, name_queries):
 def insert_events(cr, uid, rows):
     """One INSERT for all events (an append-only log: no ORM side effects
     to run); returns their ids in the order of ``rows``.  A request's
-    idempotency key is unique per user: a concurrent twin that committed
+    idempotency key is unique per user and device
+    (jit_kanban_event_request_key_index): a concurrent twin that committed
     first makes this one fail to serialize (REPEATABLE READ), and Odoo
     retries it, when it finds the first answer."""
     if not rows:
         return []
-    cr.execute(*_insert_events(uid, rows))
+    _execute(cr, *_insert_events(uid, rows))
     return [row[0] for row in cr.fetchall()]
 
 
@@ -314,21 +334,24 @@ def _insert_events(uid, rows):
         values.extend([row.get(column) for column in EVENT_COLUMNS] + [uid, uid, uid])
     return ("""
         INSERT INTO jit_kanban_event (%s, user_id, create_uid, write_uid, date, create_date, write_date)
-        VALUES %s ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id""" % (
+        VALUES %s ON CONFLICT (user_id, (COALESCE(device_id, 0)), idempotency_key) DO NOTHING
+        RETURNING id""" % (
         ', '.join(EVENT_COLUMNS), ', '.join([line] * len(rows))), values)
 
 
-def event_by_key(cr, uid, key):
-    """The request event this user already recorded with this key, if any:
-    (event id, type, card id, reason)."""
-    cr.execute("""SELECT id, event_type, card_id, reason FROM jit_kanban_event
-                   WHERE user_id = %s AND idempotency_key = %s""", (uid, key))
+def event_by_key(cr, uid, device_id, key):
+    """The request event this user (through this device, or none) already
+    recorded with this key, if any: (event id, type, card id, reason,
+    barcode).  The expressions of jit_kanban_event_request_key_index."""
+    _execute(cr, """SELECT id, event_type, card_id, reason, barcode FROM jit_kanban_event
+                   WHERE user_id = %s AND COALESCE(device_id, 0) = %s AND idempotency_key = %s""",
+               (uid, device_id or 0, key))
     return cr.fetchone()
 
 
 def card_facts(cr, card_id):
     """What the operator's screen shows of a card, in one query."""
-    cr.execute("""
+    _execute(cr, """
         SELECT %s
           FROM jit_kanban_card c
           JOIN jit_kanban_loop l ON l.id = c.loop_id

@@ -142,6 +142,17 @@ def test_session_lost_asks_to_log_in_and_keeps_the_scan(odoo_server, page, page_
     with page.expect_navigation():
         page.click('.o_jit_station_login')
     assert '/web/login' in page.url
+    # another user of the tablet does not send the operator's scan as theirs
+    page.fill('input[name=login]', 'manager')
+    page.fill('input[name=password]', 'manager')
+    with page.expect_navigation():
+        page.click('button[type=submit]')
+    open_station(page, odoo_server)
+    assert page.get_attribute(OUTBOX, 'data-count') == '0'
+    page.wait_for_timeout(1500)  # what a flush would take
+    assert read_card(admin, card['id'])['state'] == 'full'
+    page.goto(odoo_server + '/web/session/logout')
+    page.wait_for_selector('input[name=login]')
     page.fill('input[name=login]', 'operator')
     page.fill('input[name=password]', 'operator')
     page.click('button[type=submit]')

@@ -218,3 +218,22 @@ def test_a_scan_wakes_the_live_boards_once_committed(clients, trust_factory, db_
             assert json.loads(rows.message) == {'kind': 'board'}
     finally:
         listener.close()
+
+
+def test_a_handheld_whose_session_expired_is_told_to_log_in_again(clients, trust_factory,
+                                                                   db_env, prefork_server):
+    """No traceback, no "server error": a session that is gone (logged out,
+    expired, never made) is an answer the handheld acts on."""
+    loop_id = trust_factory['loops']['active']
+    barcode = trust_factory['cards']['active'][2]
+    before = _counts(db_env, loop_id)
+    handheld = type(clients['operator'])(prefork_server, trust_factory['database'],
+                                         trust_factory['users']['operator'])
+    handheld.post('/web/session/destroy')
+    for path, params in (('/jit_kanban/signal', {'barcode': barcode}),
+                         ('/jit_kanban/undo', {'event_id': 1}),
+                         ('/jit_kanban/card/%s' % barcode, {})):
+        answer = handheld.post(path, **params)
+        assert answer.get('error') == {'code': 401, 'error': 'session_expired',
+                                       'message': 'Your session has expired: log in again.'}, answer
+    assert _counts(db_env, loop_id) == before

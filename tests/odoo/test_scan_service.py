@@ -63,6 +63,33 @@ class TestScanService(KanbanCase):
         self.assertEqual(Card.signal_barcode(card.barcode, idempotency_key='tablet-1:0003')['result'],
                          'already_signalled')
 
+    def test_a_key_used_for_another_card_is_refused_and_devices_keep_their_own(self):
+        """A handheld whose key counter started again sends a used key with
+        another card: that scan is refused where it is seen, never answered
+        with the first card's; two handhelds of one operator count apart."""
+        loop = self.make_loop('transfer', card_count=3)
+        first, second, third = loop.card_ids
+        Card = self.env['jit.kanban.card']
+        Card.signal_barcode(first.barcode, idempotency_key='hh:0001')
+        reused = Card.signal_barcode(second.barcode, idempotency_key='hh:0001')
+        self.assertEqual((reused['result'], reused['reason'], reused.get('replayed', False)),
+                         ('rejected', 'key_reused', False))
+        self.assertEqual(reused['message'],
+                         'Idempotency key "hh:0001" was already used for another barcode')
+        self.assertEqual(second.state, 'full')
+        refused = self.env['jit.kanban.event'].browse(reused['event_id'])
+        self.assertEqual((refused.event_type, refused.barcode, refused.idempotency_key),
+                         ('reject', second.barcode, False))
+        # the same key from a handheld is that handheld's own
+        device = self.env['jit.kanban.device'].create({'name': 'Handheld 9',
+                                                       'user_id': self.env.uid})
+        from_device = Card._scan(third.barcode, channel='device', device=device,
+                                 idempotency_key='hh:0001')
+        self.assertEqual((from_device['result'], third.state), ('accepted', 'ordered'))
+        again = Card._scan(third.barcode, channel='device', device=device,
+                           idempotency_key='hh:0001')
+        self.assertEqual((again['event_id'], again['replayed']), (from_device['event_id'], True))
+
     def test_a_full_card_shows_no_current_order(self):
         loop = self.make_loop('transfer')
         card = loop.card_ids[0]

@@ -175,7 +175,7 @@ class TestLoopConfiguration(KanbanCase):
         answer = self.scan(card)
         production = card.production_id
         undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
-        self.assertEqual(undone['result'], 'accepted')
+        self.assertEqual((undone['result'], undone['withdrawn']), ('accepted', 'order'))
         self.assertEqual(card.state, 'full')
         self.assertEqual(production.state, 'cancel')
         self.assertEqual(len(self.events(card, 'undo')), 1)
@@ -199,7 +199,7 @@ class TestLoopConfiguration(KanbanCase):
         production = second.production_id
         self.assertEqual((first.production_id, production.product_qty), (production, 20.0))
         undone = self.env['jit.kanban.card'].undo_signal(answer['event_id'])
-        self.assertEqual(undone['result'], 'accepted', undone)
+        self.assertEqual((undone['result'], undone['withdrawn']), ('accepted', 'share'), undone)
         self.assertEqual((second.state, second.production_id.id), ('full', False))
         self.assertEqual((first.state, first.production_id), ('ordered', production))
         # Odoo's change of quantity: the MO and its components for one container

@@ -230,7 +230,7 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.Sendi
                 self.undo = null;
             }
             self._renderUndo();
-            answer.withdrawn = undo.orderName;
+            answer.orderName = undo.orderName;
             self._show(answer.result === 'accepted' ? 'undone' : 'rejected', answer);
         });
     },
@@ -274,8 +274,10 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.Sendi
                 : capitalize(answer.message);
         } else if (kind === 'undone') {
             view.big = _.str.sprintf(_t('%s is full again'), answer.barcode);
-            view.text = answer.withdrawn ? _.str.sprintf(_t('Order %s is withdrawn.'), answer.withdrawn)
-                : capitalize(answer.message);
+            view.text = !answer.orderName || !answer.withdrawn ? capitalize(answer.message)
+                : answer.withdrawn === 'share'
+                    ? _.str.sprintf(_t('This container is taken off order %s; the order goes on for the others.'), answer.orderName)
+                    : _.str.sprintf(_t('Order %s is withdrawn.'), answer.orderName);
         } else {
             view.big = capitalize(answer.message || '');
             view.text = _t('Nothing was ordered. Put the card aside and call your team leader if unsure.');

@@ -83,6 +83,16 @@ _.extend(Outbox.prototype, {
     remove: function (key) {
         this._save(_.reject(this.items(), function (item) { return item.key === key; }));
     },
+    /** Take over the scans kept under another storage key. */
+    adopt: function (storageKey) {
+        try {
+            var stored = window.localStorage.getItem(storageKey);
+            if (stored) {
+                this._save(this.items().concat(JSON.parse(stored)));
+                window.localStorage.removeItem(storageKey);
+            }
+        } catch (e) { /* no storage: nothing was kept there */ }
+    },
 });
 
 /** The next wait after ``failures`` failed attempts in a row, in ms. */
@@ -140,7 +150,11 @@ var OUTBOX_KEY = 'jit_kanban.scan_station.outbox.';
  */
 var SendingMixin = {
     _initOutbox: function () {
-        this.outbox = new Outbox(OUTBOX_KEY + (session.db || ''));
+        // one outbox per user of the tablet: a scan is sent again only as
+        // the operator who made it (the server knows a repeat by its user)
+        var database = OUTBOX_KEY + (session.db || '');
+        this.outbox = new Outbox(database + '.' + session.uid);
+        this.outbox.adopt(database);  // kept by a station of one outbox per database
         this._failures = 0;
         this._flushing = false;
         this.sessionLost = false;
