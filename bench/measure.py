@@ -113,7 +113,8 @@ class QueryCapture:
         while frame is not None:
             code = frame.f_code
             filename = code.co_filename
-            if kanban is None and filename.startswith(ADDON_DIR):
+            # kanban_sql._execute only passes the statement on: its caller issued it
+            if kanban is None and filename.startswith(ADDON_DIR) and code.co_name != '_execute':
                 kanban = '%s.%s' % (os.path.splitext(os.path.basename(filename))[0], code.co_name)
             if code.co_name == 'run' and filename.endswith(os.path.join('stock', 'models', 'procurement.py')):
                 in_run = True
