@@ -1,3 +1,5 @@
+from email.utils import formataddr
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -156,6 +158,19 @@ class JitKanbanLoop(models.Model):
             if defaults:
                 loop.write({name: record.id for name, record in defaults.items()})
 
+    @api.multi
+    def message_post(self, *args, **kwargs):
+        """Odoo refuses a chatter line from a user with no email address
+        (mail.message._get_default_from), and with it every tracked change
+        of a loop by that user: shop-floor users often have none.  The line
+        is then sent from the company's address, still by the user."""
+        user = self.env.user
+        if not kwargs.get('email_from') and not user.email:
+            company = user.company_id
+            kwargs['email_from'] = formataddr((user.name, company.email)) if company.email \
+                else user.name
+        return super(JitKanbanLoop, self).message_post(*args, **kwargs)
+
     # ------------------------------------------------------------------
     # life cycle
     # ------------------------------------------------------------------
@@ -247,7 +262,8 @@ class JitKanbanLoop(models.Model):
             if loop.route_id:
                 loop.route_id.pull_ids[:1].write(rule_vals)
                 continue
-            loop.route_id = self.env['stock.location.route'].create({
+            # the loop's own plumbing: a Kanban Manager need not manage routes
+            loop.route_id = loop.env['stock.location.route'].create({
                 'name': _('Kanban %s') % loop.name,
                 'sequence': 1,
                 'product_selectable': False,

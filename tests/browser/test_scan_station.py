@@ -280,3 +280,29 @@ def test_camera_scan_with_barcode_detector(odoo_server, page, page_errors, reque
     page.wait_for_selector('.o_jit_station_camera_box.o_hidden', state='attached')
     assert page.evaluate("window.__jitStream.getTracks().every(t => t.readyState === 'ended')")
     assert page_errors == []
+
+
+def test_a_user_without_the_operator_role_is_told_before_scanning(odoo_server, page, page_errors,
+                                                                  request):
+    """An office user who opens the station sees at once that it is not for
+    them; a scanner's code still reaching the server is refused in words."""
+    database = request.config.getoption('--odoo-database')
+    admin = JsonRpc(odoo_server, database, 'admin', 'admin')
+    login_name = 'station-clerk-%d' % int(time.time() * 1000)
+    employee = admin('ir.model.data', 'xmlid_to_res_id', 'base.group_user')
+    admin('res.users', 'create', {'name': 'Office Clerk', 'login': login_name,
+                                  'password': login_name, 'groups_id': [(6, 0, [employee])]})
+    login(page, odoo_server, login_name, login_name)
+    page.goto('about:blank')
+    page.goto(odoo_server + '/web#action=' + STATION_ACTION)
+    page.wait_for_selector(STATION)
+    page.wait_for_selector(PANEL + '[data-result="rejected"]')
+    assert 'Only Kanban Operators may use the scan station.' in page.inner_text(PANEL)
+    assert page.is_disabled('.o_jit_station_input') and page.is_disabled('.o_jit_station_signal')
+    scan(page, 'JK000001')
+    page.wait_for_function("""() => document.querySelector('.o_jit_station_panel')
+        .textContent.includes('may signal or undo')""")
+    assert 'None' not in page.inner_text(PANEL)
+    assert not page.locator('.modal:visible').count()
+    # Odoo's RPC layer logs the refusal to the console itself
+    assert [error for error in page_errors if 'Server application error' not in error] == []

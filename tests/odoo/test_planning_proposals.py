@@ -109,9 +109,42 @@ class TestPlanningProposals(KanbanCase):
         with self.assertRaises(AccessError):
             self.Proposal.sudo(operator).search([])
         self.assertFalse(self.Proposal.sudo(planner_b).search([('id', '=', proposal.id)]))
+        # nor its lines (stock-out days, values), read on their own
+        Lines = self.env['jit.kanban.sizing.proposal.line']
+        self.assertTrue(proposal.line_ids)
+        self.assertFalse(Lines.sudo(planner_b).search([('proposal_id', '=', proposal.id)]))
+        with self.assertRaises(AccessError):
+            proposal.line_ids.sudo(planner_b).read(['cards'])
         with self.assertRaises(AccessError):
             proposal.sudo(planner_b).action_apply()
         self.assertEqual(proposal.state, 'draft')
+
+    def test_a_manager_with_no_email_sets_up_a_loop_from_the_screens(self):
+        """As the forms do it, chatter tracking on: create, activate (its
+        route), change, lock and apply sizing, with no Inventory rights and
+        no email address."""
+        manager = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Line planner', 'login': 'kanban-planner-no-email',
+            'groups_id': [(6, 0, [self.env.ref('jit_kanban.group_jit_kanban_manager').id])]})
+        self.assertFalse(manager.email)
+        env = self.env(user=manager.id, context={})
+        loop = env['jit.kanban.loop'].create({
+            'product_id': self.moved.id, 'location_id': self.supermarket.id,
+            'replenish_method': 'transfer', 'source_location_id': self.reserve.id,
+            'card_count': 4, 'container_qty': 10})
+        loop.action_activate()
+        loop.write({'container_qty': 12})
+        loop.action_lock('stock count')
+        loop.action_activate()
+        proposal = env['jit.kanban.sizing.proposal']._propose(loop)
+        wizard = env['jit.kanban.sizing.apply'].browse(proposal.action_apply()['res_id'])
+        wizard.action_confirm()
+        self.assertEqual((loop.state, loop.container_qty, loop.card_count, proposal.state),
+                         ('active', 12, 2, 'applied'))
+        self.assertTrue(loop.route_id)
+        messages = self.env['jit.kanban.loop'].browse(loop.id).message_ids
+        tracked = messages.filtered(lambda m: m.author_id == manager.partner_id)
+        self.assertTrue(tracked.mapped('tracking_value_ids'), 'the changes are in the chatter')
 
     def test_a_run_over_a_year_reads_a_year_of_every_loop(self):
         # 10 a working day until four weeks ago, nothing since: the loop's own

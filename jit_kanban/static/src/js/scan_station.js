@@ -43,6 +43,8 @@ function savedText(count) {
         : _.str.sprintf(_t('%s scans saved on this tablet, will be sent'), count);
 }
 
+var OPERATOR_GROUP = 'jit_kanban.group_jit_kanban_operator';
+
 var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.SendingMixin, {
     template: 'jit_kanban.ScanStation',
     events: {
@@ -87,12 +89,23 @@ var ScanStation = Widget.extend(StationDevices.DevicesMixin, StationOutbox.Sendi
             self.notice = _t('The list of supermarkets could not be loaded: scans are kept on this tablet.');
             return $.when();
         });
-        return $.when(this._super.apply(this, arguments), locations);
+        // the server refuses anyone else's scans; say so before they scan
+        var role = session.user_has_group(OPERATOR_GROUP).then(function (isOperator) {
+            self.notOperator = !isOperator;
+        }, function () {
+            return $.when();  // not reached: the server answers each scan
+        });
+        return $.when(this._super.apply(this, arguments), locations, role);
     },
 
     start: function () {
         this.$('.o_jit_station_location').html(QWeb.render('jit_kanban.ScanStation.Locations', {widget: this}));
         this._renderPanel({kind: 'idle'});
+        if (this.notOperator) {
+            this._renderPanel({kind: 'rejected', big: _t('Only Kanban Operators may use the scan station.'),
+                               text: _t('Ask your manager for the Kanban Operator role.')});
+            this.$('.o_jit_station_input, .o_jit_station_signal, .o_jit_station_camera').prop('disabled', true);
+        }
         this._renderHistory();
         this._renderOutbox();
         core.bus.on('barcode_scanned', this, this._onBarcodeScanned);

@@ -136,8 +136,10 @@ function classifyError(error) {
         return {status: 'session'};
     }
     // the server refused the call itself (access rights, a bug): an answer,
-    // sending it again would be refused again
-    return {status: 'answer', answer: {result: 'rejected', message: data.message || error.message}};
+    // sending it again would be refused again.  Odoo 11 joins an error's
+    // arguments into its message ("...\nNone"): the first one is the sentence.
+    var sentence = _.isString((data.arguments || [])[0]) ? data.arguments[0] : data.message;
+    return {status: 'answer', answer: {result: 'rejected', message: sentence || error.message}};
 }
 
 
