@@ -125,6 +125,21 @@ class JitKanbanLoop(models.Model):
         return super(JitKanbanLoop, self).search_count(args)
 
     @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """The board's order (red first, jit_kanban_loop_view_kanban's
+        default_order) sorts the loops within a column, not the columns:
+        Odoo would ignore it for the groups with a warning in the log each
+        time the board is grouped.  The groups keep their own order; an
+        order by what is grouped or summed is Odoo's as before."""
+        groups = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        sortable = {name.split(':')[0] for name in groups + list(fields or [])}
+        if orderby:
+            orderby = ','.join(term for term in orderby.split(',')
+                               if term.split()[0].strip('"') in sortable) or False
+        return super(JitKanbanLoop, self).read_group(domain, fields, groupby, offset=offset,
+                                                     limit=limit, orderby=orderby, lazy=lazy)
+
+    @api.model
     def _refresh_all_boards(self):
         self.with_context(active_test=False).search([])._refresh_board(cards_changed=False)
         return True

@@ -93,5 +93,7 @@ class JitKanbanSizingApply(models.TransientModel):
                             'applied_on': fields.Datetime.now()})
             loop.message_post(body=proposal._summary(lines))
         if printed:
-            return self.env.ref(A6_REPORT).report_action(printed, config=False)
+            # the dialog closes once the cards' PDF is on its way (print_and_close.js)
+            return dict(self.env.ref(A6_REPORT).report_action(printed, config=False),
+                        jit_kanban_close_dialog=True)
         return {'type': 'ir.actions.act_window_close'}

@@ -51,3 +51,46 @@ def test_manager_reviews_a_sizing_proposal(odoo_server, request, page, page_erro
     page.wait_for_selector('table.o_jit_kanban_comparison')
     assert 'suggested' in page.inner_text('table.o_jit_kanban_comparison')
     assert page_errors == []
+
+
+def _sizing_run(call):
+    wizard = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='create',
+                  args=[{}], kwargs={})
+    action = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='action_run',
+                  args=[[wizard]], kwargs={})
+    return call('/web/dataset/call_kw', model='jit.kanban.sizing.proposal', method='search_read',
+                args=[action['domain']], kwargs={'fields': ['card_delta', 'loop_id',
+                                                            'recommended_card_count']})
+
+
+def test_applying_a_sizing_that_prints_cards_closes_its_dialog(odoo_server, request, page,
+                                                              page_errors):
+    """Confirm prints the new cards and the dialog closes: nothing is left to
+    press a second time.  A loop one card short of its sizing is made by
+    taking a full card out (so the test runs again on the same database)."""
+    database = request.config.getoption('--odoo-database')
+    call = _client(odoo_server, database, 'admin', 'admin')
+    growing = [p for p in _sizing_run(call) if p['card_delta'] > 0]
+    if not growing:
+        sized = [p for p in _sizing_run(call) if p['recommended_card_count'] >= 3]
+        assert sized, 'the demo factory has no loop sized at three cards or more'
+        call('/web/dataset/call_kw', model='jit.kanban.loop', method='write',
+             args=[[sized[0]['loop_id'][0]], {'card_count': sized[0]['recommended_card_count'] - 1}],
+             kwargs={})
+        growing = [p for p in _sizing_run(call)
+                   if p['loop_id'] == sized[0]['loop_id'] and p['card_delta'] > 0]
+    proposal = growing[0]
+
+    login(page, odoo_server)
+    page.goto('about:blank')
+    page.goto(odoo_server + '/web#model=jit.kanban.sizing.proposal&id=%d&view_type=form' % proposal['id'])
+    page.click('.o_form_statusbar button:has-text("Apply")')
+    page.wait_for_selector('.modal .o_data_row')
+    assert 'Cards to print: %d' % proposal['card_delta'] in page.inner_text('.modal')
+    with page.expect_download() as download:
+        page.click('.modal .modal-footer button.btn-primary')
+    assert download.value.suggested_filename.endswith('.pdf')
+    page.wait_for_selector('.modal', state='detached')
+    page.wait_for_selector('.o_form_statusbar .btn-primary.disabled:has-text("Applied"), '
+                           '.o_statusbar_status button.btn-primary:has-text("Applied")')
+    assert page_errors == []

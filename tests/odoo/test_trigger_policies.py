@@ -284,6 +284,19 @@ class TestBoard(KanbanCase):
         self.assertEqual(self.supermarket.kanban_full_count, 3)
         self.assertEqual(self.supermarket.kanban_health, 'amber')
 
+    def test_grouping_the_board_leaves_no_warning_and_sorts_by_sums(self):
+        self.make_loop('transfer', card_count=2)
+        busy = self.make_loop(card_count=3)
+        self.scan(busy.card_ids[0])
+        Loop, domain = self.env['jit.kanban.loop'], [('location_id', '=', self.supermarket.id)]
+        with self.assertNoLogs('odoo.models', level='WARNING'):
+            groups = Loop.read_group(domain, ['replenish_method', 'empty_count'], ['replenish_method'],
+                                     orderby='urgency_rank, empty_count desc, name')
+        self.assertEqual(len(groups), 2)
+        by_ordered = Loop.read_group(domain, ['replenish_method', 'ordered_count'], ['replenish_method'],
+                                     orderby='ordered_count desc')
+        self.assertEqual([g['replenish_method'] for g in by_ordered], ['manufacture', 'transfer'])
+
     def test_urgency_follows_cards_that_moved_while_a_scan_ran(self):
         """A scan writes the urgency its lock's counts give; a card refilled
         in the same transaction before the board moves (an order done at
