@@ -16,12 +16,15 @@ import random
 import time
 
 import psycopg2
+import werkzeug.exceptions
+import werkzeug.wrappers
 from psycopg2 import errorcodes
 
 from odoo import SUPERUSER_ID, _, api, http
 from odoo.http import request
 
 from ..models import access
+from ..models.ir_http import BAD_REQUEST, KANBAN_ROUTES
 from ..models.ir_http_outage import RETRY_AFTER_SECONDS
 
 _logger = logging.getLogger(__name__)
@@ -138,9 +141,20 @@ def _install():
         httprequest.session.db = database
 
     def device_get_request(self, httprequest):
-        if not _is_device_path(httprequest):
+        if _is_device_path(httprequest):
+            return DeviceRequest(httprequest)
+        try:
             return get_request(self, httprequest)
-        return DeviceRequest(httprequest)
+        except werkzeug.exceptions.BadRequest:
+            # a handheld's session route with a body that is not JSON:
+            # a JSON answer, not Odoo's HTML page
+            if not httprequest.path.startswith(KANBAN_ROUTES):
+                raise
+            # (werkzeug's own Response: Odoo's needs a request there is none of yet)
+            raise werkzeug.exceptions.BadRequest(response=werkzeug.wrappers.Response(json.dumps(
+                {'jsonrpc': '2.0', 'id': None, 'error': {
+                    'code': 400, 'error': 'bad_request', 'message': BAD_REQUEST}}),
+                status=400, content_type='application/json'))
 
     root.setup_db, root.get_request = device_setup_db, device_get_request
     root._jit_kanban_device_api = True

@@ -11,6 +11,9 @@ from odoo.http import SessionExpiredException, request
 
 _logger = logging.getLogger(__name__)
 KANBAN_ROUTES = '/jit_kanban/'
+DEVICE_API = '/jit_kanban/api/'  # answers its own errors (controllers/api_v1.py)
+# (English: a body that is not JSON is refused before any database or language is known)
+BAD_REQUEST = 'Send JSON-RPC: POST, Content-Type application/json, a JSON body.'
 
 
 class IrHttp(models.AbstractModel):
@@ -21,7 +24,10 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _handle_exception(cls, exception):
         path = request.httprequest.path if request else ''
-        if not path.startswith(KANBAN_ROUTES) or isinstance(
+        # a JSON route called as a web page (GET, a form): a JSON answer too
+        misused = isinstance(exception, werkzeug.exceptions.BadRequest) and \
+            not path.startswith(DEVICE_API)
+        if not path.startswith(KANBAN_ROUTES) or not misused and isinstance(
                 exception, (werkzeug.exceptions.HTTPException, psycopg2.OperationalError)):
             # an unreachable database: ir_http_outage answers 503
             return super(IrHttp, cls)._handle_exception(exception)
@@ -49,6 +55,8 @@ class IrHttp(models.AbstractModel):
 
     @staticmethod
     def _jit_kanban_error(exception):
+        if isinstance(exception, werkzeug.exceptions.BadRequest):
+            return 400, 'bad_request', BAD_REQUEST
         if isinstance(exception, SessionExpiredException):
             return 401, 'session_expired', _('Your session has expired: log in again.')
         if getattr(exception, 'jit_kanban_role', False):

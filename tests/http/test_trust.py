@@ -237,3 +237,25 @@ def test_a_handheld_whose_session_expired_is_told_to_log_in_again(clients, trust
         assert answer.get('error') == {'code': 401, 'error': 'session_expired',
                                        'message': 'Your session has expired: log in again.'}, answer
     assert _counts(db_env, loop_id) == before
+
+
+def test_a_kanban_route_used_wrongly_answers_in_json(clients, trust_factory, prefork_server):
+    """A body that is not JSON, or the route opened as a web page: a JSON
+    400 a handheld can read, not Odoo's HTML page."""
+    import urllib.request
+    opener = clients['operator'].opener
+    for data, headers, method in ((b'{"jsonrpc": "2.0", "params": {', {'Content-Type':
+                                                                       'application/json'}, 'POST'),
+                                  (None, {}, 'GET')):
+        request = urllib.request.Request(prefork_server + '/jit_kanban/signal', data, headers,
+                                         method=method)
+        try:
+            with opener.open(request, timeout=60) as response:
+                status, body = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read().decode()
+        assert body.startswith('{'), (method, status, body[:300])
+        answer = json.loads(body)
+        assert (status, answer['error']['code'], answer['error']['error']) == \
+            (400, 400, 'bad_request'), body
+        assert 'Traceback' not in body and '<function' not in body
