@@ -63,6 +63,15 @@ class TestScanService(KanbanCase):
         self.assertEqual(Card.signal_barcode(card.barcode, idempotency_key='tablet-1:0003')['result'],
                          'already_signalled')
 
+    def test_a_replay_after_an_undo_says_only_that_the_card_was_signalled(self):
+        card = self.make_loop('transfer').card_ids[0]
+        Card = self.env['jit.kanban.card']
+        first = Card.signal_barcode(card.barcode, idempotency_key='tablet-9:0001')
+        self.assertEqual(Card.undo_signal(first['event_id'])['result'], 'accepted')
+        again = Card.signal_barcode(card.barcode, idempotency_key='tablet-9:0001')
+        self.assertEqual((again['result'], again['replayed'], again['message'], card.state),
+                         ('accepted', True, '%s signalled' % card.barcode, 'full'))
+
     def test_a_key_used_for_another_card_is_refused_and_devices_keep_their_own(self):
         """A handheld whose key counter started again sends a used key with
         another card: that scan is refused where it is seen, never answered
