@@ -27,8 +27,8 @@ class IrHttp(models.AbstractModel):
         # a JSON route called as a web page (GET, a form): a JSON answer too
         misused = isinstance(exception, werkzeug.exceptions.BadRequest) and \
             not path.startswith(DEVICE_API)
-        if not path.startswith(KANBAN_ROUTES) or not misused and isinstance(
-                exception, (werkzeug.exceptions.HTTPException, psycopg2.OperationalError)):
+        if not path.startswith(KANBAN_ROUTES) or (not misused and isinstance(
+                exception, (werkzeug.exceptions.HTTPException, psycopg2.OperationalError))):
             # an unreachable database: ir_http_outage answers 503
             return super(IrHttp, cls)._handle_exception(exception)
         request._failed = exception  # nothing of the failed request is committed

@@ -25,19 +25,6 @@ EVENT_COLUMNS = ('event_type', 'origin', 'card_id', 'barcode', 'loop_id', 'produ
                  'idempotency_key', 'device_id')
 NOW = "(now() at time zone 'UTC')"
 
-
-def _execute(cr, query, params=None):
-    """cr.execute without Odoo's "bad query" ERROR line for what concurrent
-    scans of one card or loop make fail (a lock or serialization failure):
-    Odoo retries that request and logs the retry.  Any other failure is
-    logged as cr.execute would."""
-    try:
-        cr.execute(query, params, log_exceptions=False)
-    except psycopg2.Error as error:
-        if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-            _logger.error('bad query: %s\nERROR: %s', query, error)
-        raise
-
 CARD_ROW = ('id', 'barcode', 'loop_id', 'product_id', 'location_id', 'company_id') + ORDER_COLUMNS
 # a loop's open orders: distinct documents still owing containers (ordered cards)
 OPEN_ORDERS = """
@@ -86,6 +73,19 @@ def _facts(row):
     })
 
 
+def _execute(cr, query, params=None):
+    """cr.execute without Odoo's "bad query" ERROR line for what concurrent
+    scans of one card or loop make fail (a lock or serialization failure):
+    Odoo retries that request and logs the retry.  Any other failure is
+    logged as cr.execute would."""
+    try:
+        cr.execute(query, params, log_exceptions=False)
+    except psycopg2.Error as error:
+        if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+            _logger.error('bad query: %s\nERROR: %s', query, error)
+        raise
+
+
 def lock_loops(cr, loop_ids):
     """Row-lock loops, in id order (no deadlock between two lockers).
 
@@ -95,13 +95,13 @@ def lock_loops(cr, loop_ids):
     snapshot that sees the cards the other one changed."""
     if loop_ids:
         _execute(cr, 'SELECT id FROM jit_kanban_loop WHERE id IN %s ORDER BY id FOR UPDATE',
-                   (tuple(loop_ids),))
+                 (tuple(loop_ids),))
 
 
 def lock_cards(cr, card_ids):
     if card_ids:
         _execute(cr, 'SELECT id FROM jit_kanban_card WHERE id IN %s ORDER BY id FOR UPDATE',
-                   (tuple(card_ids),))
+                 (tuple(card_ids),))
 
 
 # what lock_card_and_loop reads: the loop's and card's states, the card's
@@ -178,7 +178,8 @@ def shift_board(cr, loop_id, full=0, empty=0, ordered=0, uid=None, events=(), no
         params += list(urgency)
     sql = """
         UPDATE jit_kanban_loop SET full_count = full_count + %s, empty_count = empty_count + %s,
-                                   ordered_count = ordered_count + %s, last_signal_at = """ + NOW + sets + """
+                                   ordered_count = ordered_count + %s,
+                                   last_signal_at = """ + NOW + sets + """
          WHERE id = %s RETURNING full_count, empty_count, ordered_count, urgency"""
     params.append(loop_id)
     ctes, before = [], []
@@ -282,8 +283,8 @@ def loop_rules(cr, loop_ids):
     """{loop id: the procurement rule of its orders (LOOP_RULE), or None}."""
     if not loop_ids:
         return {}
-    _execute(cr, 'SELECT l.id, %s FROM jit_kanban_loop l WHERE l.id IN %%s' % LOOP_RULE.format(loop='l'),
-               (tuple(loop_ids),))
+    _execute(cr, 'SELECT l.id, %s FROM jit_kanban_loop l WHERE l.id IN %%s'
+             % LOOP_RULE.format(loop='l'), (tuple(loop_ids),))
     return dict(cr.fetchall())
 
 
@@ -343,9 +344,10 @@ def event_by_key(cr, uid, device_id, key):
     """The request event this user (through this device, or none) already
     recorded with this key, if any: (event id, type, card id, reason,
     barcode).  The expressions of jit_kanban_event_request_key_index."""
-    _execute(cr, """SELECT id, event_type, card_id, reason, barcode FROM jit_kanban_event
-                   WHERE user_id = %s AND COALESCE(device_id, 0) = %s AND idempotency_key = %s""",
-               (uid, device_id or 0, key))
+    _execute(cr, """
+        SELECT id, event_type, card_id, reason, barcode FROM jit_kanban_event
+         WHERE user_id = %s AND COALESCE(device_id, 0) = %s AND idempotency_key = %s""",
+             (uid, device_id or 0, key))
     return cr.fetchone()
 
 
