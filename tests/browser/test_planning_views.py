@@ -20,13 +20,7 @@ def test_manager_reviews_a_sizing_proposal(odoo_server, request, page, page_erro
     assert (result['stockout_days'], result['orders_placed']) == (3, 4)
     assert result['average_on_hand'] == 1.25
 
-    wizard = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='create',
-                  args=[{}], kwargs={})
-    action = call('/web/dataset/call_kw', model='jit.kanban.sizing.run', method='action_run',
-                  args=[[wizard]], kwargs={})
-    proposal = call('/web/dataset/call_kw', model='jit.kanban.sizing.proposal', method='search_read',
-                    args=[action['domain'] + [('card_delta', '!=', 0)]],
-                    kwargs={'fields': ['card_delta', 'loop_id'], 'limit': 1})[0]
+    proposal = [p for p in _sizing_run(call) if p['card_delta'] != 0][0]
 
     login(page, odoo_server)
     page.goto('about:blank')  # a full load, not a hash change racing the home action
